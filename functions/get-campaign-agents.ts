@@ -1,0 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
+import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
+import { campaignAgentsView } from '../lib/app/queries.ts';
+import { problemOf } from '../lib/domain/problem.ts';
+import { problemErrors } from '../lib/http/middlewares.ts';
+import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
+import { PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
+import { parseEnv } from '../lib/runtime/env.ts';
+import { createLogger } from '../lib/runtime/observability.ts';
+
+const env = parseEnv(TableEnv.extend(PoliciesEnv.shape));
+const logger = createLogger();
+const policies = loadPolicyCatalog(env.CAMPAIGN_POLICIES_FILE);
+const store = new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME);
+
+async function getCampaignAgents(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
+  const campaignId = event.pathParameters?.campaignId ?? '';
+  if (!policies.get(campaignId)) {
+    return problemResponse(problemOf('not-found', `Campaign ${campaignId.slice(0, 128)} is not configured.`));
+  }
+  const view = await campaignAgentsView(store, campaignId);
+  if (!view) return problemResponse(problemOf('not-found', `Campaign ${campaignId} has no desired state yet.`));
+  return json(200, view);
+}
+
+export const handler = middy(getCampaignAgents)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(problemErrors(logger));

@@ -1,0 +1,253 @@
+import { planActiveAgents } from '../domain/planner.ts';
+import type { CampaignPolicy } from '../domain/schemas.ts';
+import type { AgentPlan } from '../domain/types.ts';
+import { PermanentRefusalError, RetryLaterError } from './errors.ts';
+import { type AgentChange, agentChanges, buildFinalEvents } from './events.ts';
+import type { DispatchMessage } from './messages.ts';
+import { type AssignmentRecord, type AssignmentResult, type FinalStatus, isFinalStatus } from './model.ts';
+import type {
+  AssignmentStore,
+  CampaignConverger,
+  Clock,
+  ConvergeOutcome,
+  DispatchObserver,
+  WfmEventQueue,
+} from './ports.ts';
+
+export interface DispatchDeps {
+  store: AssignmentStore;
+  converger: CampaignConverger;
+  wfm: WfmEventQueue;
+  policyFor(campaignId: string): CampaignPolicy | undefined;
+  clock: Clock;
+  observer: DispatchObserver;
+}
+
+export interface Delivery {
+  /** SQS ApproximateReceiveCount of this delivery. */
+  receiveCount: number;
+  /** The queue's redrive maxReceiveCount: the delivery that reaches it is the last one. */
+  maxReceiveCount: number;
+  /** When SQS first received the message (SentTimestamp), epoch ms. */
+  sentAt: number;
+  /** Epoch ms by which this message's work must be done (the invocation's remaining time, less a margin). */
+  deadline: number;
+}
+
+export type DispatchResult =
+  | { outcome: FinalStatus; assignmentId: string }
+  | { outcome: 'already_final'; assignmentId: string };
+
+/** Missing data that may still appear (a submission racing its own message); retried through SQS. */
+export class AssignmentNotFoundError extends Error {
+  constructor(assignmentId: string) {
+    super(`Assignment ${assignmentId} is not in the table (yet)`);
+    this.name = 'AssignmentNotFoundError';
+  }
+}
+
+/**
+ * Applies one queued desired state to CXone and records the outcome. Safe under at-least-once delivery: a final
+ * status is written once (conditional update) together with the WFM events it produces, and those events are
+ * re-queued by any later delivery until they are known to be on the WFM queue.
+ */
+export async function dispatchAssignment(
+  deps: DispatchDeps,
+  message: DispatchMessage,
+  delivery: Delivery,
+): Promise<DispatchResult> {
+  const { store, clock, observer } = deps;
+  const record = await store.getAssignment(message.assignmentId);
+  if (!record) throw new AssignmentNotFoundError(message.assignmentId);
+  if (isFinalStatus(record.status)) {
+    await flushPendingEvents(deps, record);
+    return { outcome: 'already_final', assignmentId: record.assignmentId };
+  }
+
+  const campaign = await store.getCampaignState(record.campaignId);
+  const policy = deps.policyFor(record.campaignId);
+  if (!policy) {
+    return finish(deps, record, 'rejected', delivery, {
+      error: `Campaign ${record.campaignId} is no longer configured`,
+    });
+  }
+  if (campaign && campaign.latestAssignmentId !== record.assignmentId) {
+    observer.audit({
+      action: 'assignment.superseded',
+      assignmentId: record.assignmentId,
+      campaignId: record.campaignId,
+      reason: `a newer desired state (${campaign.latestAssignmentId}) is queued`,
+    });
+    return finish(deps, record, 'superseded', delivery, { detail: { supersededBy: campaign.latestAssignmentId } });
+  }
+
+  const startedAt = clock.now();
+  await store.updateAssignment(
+    record.assignmentId,
+    { status: 'dispatching', updatedAt: startedAt.toISOString() },
+    ['queued', 'dispatching'],
+  );
+  const plan = planActiveAgents(policy, record.desired, startedAt);
+  let outcome: ConvergeOutcome;
+  try {
+    outcome = await deps.converger.converge(
+      { campaignId: record.campaignId, skillId: policy.cxoneSkillId },
+      plan,
+      { correlationId: record.assignmentId, deadline: delivery.deadline },
+    );
+  } catch (error) {
+    if (error instanceof PermanentRefusalError) {
+      return finish(deps, record, 'rejected', delivery, { error: error.message });
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    if (delivery.receiveCount >= delivery.maxReceiveCount) {
+      await finish(deps, record, 'failed', delivery, {
+        error: `Gave up after ${delivery.receiveCount} attempts: ${reason}`,
+      });
+    }
+    throw error instanceof RetryLaterError ? error : new RetryLaterError(reason, undefined, { cause: error });
+  }
+
+  await store.recordApplied(record.campaignId, {
+    assignmentId: record.assignmentId,
+    assignments: outcome.after,
+    appliedAt: clock.now().toISOString(),
+  });
+  auditPlan(deps, record, outcome.plan, outcome);
+  const status: FinalStatus = outcome.failedAgents.length > 0 ? 'partially_applied' : 'applied';
+  return finish(deps, record, status, delivery, {
+    outcome,
+    startedAt,
+    callRateTarget: record.desired.callRateTarget ?? policy.callRateTarget,
+  });
+}
+
+interface FinishDetails {
+  outcome?: ConvergeOutcome;
+  startedAt?: Date;
+  error?: string;
+  callRateTarget?: number;
+  detail?: Record<string, unknown>;
+}
+
+function resultOf(outcome: ConvergeOutcome): AssignmentResult {
+  return {
+    active: outcome.plan.filter((a) => a.active).map((a) => a.userId),
+    inactive: outcome.plan.filter((a) => !a.active).map((a) => a.userId),
+    added: outcome.added,
+    updated: outcome.updated,
+    removed: outcome.removed,
+    dropped: outcome.dropped,
+    failedAgents: outcome.failedAgents,
+    cxoneReads: outcome.reads,
+    cxoneWrites: outcome.writes,
+    verified: outcome.verified,
+  };
+}
+
+async function finish(
+  deps: DispatchDeps,
+  record: AssignmentRecord,
+  status: FinalStatus,
+  delivery: Delivery,
+  details: FinishDetails,
+): Promise<DispatchResult> {
+  const now = deps.clock.now();
+  const changes: AgentChange[] = details.outcome ? agentChanges(details.outcome.before, details.outcome.after) : [];
+  const dropped = details.outcome?.dropped ?? [];
+  const totalMs = Math.max(0, now.getTime() - Date.parse(record.submittedAt));
+  const latency = details.outcome &&
+    details.startedAt && {
+      queueWaitMs: Math.max(0, details.startedAt.getTime() - delivery.sentAt),
+      cxoneMs: details.outcome.cxoneMs,
+      totalMs,
+    };
+  const firstSequence = changes.length > 0 ? await deps.store.reserveSequence(record.campaignId, changes.length) : 0;
+  const events = buildFinalEvents({
+    record,
+    status,
+    time: now,
+    changes,
+    dropped,
+    firstSequence,
+    latencyMs: totalMs,
+    ...(details.callRateTarget === undefined ? {} : { callRateTarget: details.callRateTarget }),
+    details: {
+      ...(details.error ? { error: details.error } : {}),
+      ...(details.outcome ? { failedAgents: details.outcome.failedAgents } : {}),
+      ...details.detail,
+    },
+  });
+  const wrote = await deps.store.updateAssignment(
+    record.assignmentId,
+    {
+      status,
+      updatedAt: now.toISOString(),
+      latencyMs: totalMs,
+      ...(latency ? { latency } : {}),
+      ...(details.outcome ? { result: resultOf(details.outcome) } : {}),
+      ...(details.error ? { error: details.error } : {}),
+      pendingEvents: events,
+    },
+    ['queued', 'dispatching'],
+  );
+  if (!wrote) {
+    // Another delivery finished it first; make sure its events are out, and report its outcome.
+    const current = await deps.store.getAssignment(record.assignmentId);
+    if (current) await flushPendingEvents(deps, current);
+    return { outcome: 'already_final', assignmentId: record.assignmentId };
+  }
+  deps.observer.outcome(status);
+  if (latency) deps.observer.latency(latency);
+  deps.observer.audit({
+    action: `assignment.${status}`,
+    assignmentId: record.assignmentId,
+    campaignId: record.campaignId,
+    kind: record.kind,
+    latencyMs: totalMs,
+    ...(details.error ? { reason: details.error } : {}),
+    ...(details.outcome
+      ? {
+          cxoneReads: details.outcome.reads,
+          cxoneWrites: details.outcome.writes,
+          failedAgents: details.outcome.failedAgents,
+        }
+      : {}),
+  });
+  await deps.wfm.sendAll(events);
+  await deps.store.clearPendingEvents(record.assignmentId);
+  return { outcome: status, assignmentId: record.assignmentId };
+}
+
+async function flushPendingEvents(deps: DispatchDeps, record: AssignmentRecord): Promise<void> {
+  if (!record.pendingEvents || record.pendingEvents.length === 0) return;
+  await deps.wfm.sendAll(record.pendingEvents);
+  await deps.store.clearPendingEvents(record.assignmentId);
+}
+
+function auditPlan(deps: DispatchDeps, record: AssignmentRecord, plan: AgentPlan[], outcome: ConvergeOutcome): void {
+  const changed = new Set([...outcome.added, ...outcome.updated, ...outcome.removed, ...outcome.dropped]);
+  const failed = new Map(outcome.failedAgents.map((f) => [f.userId, f.reason]));
+  for (const agent of plan) {
+    if (!changed.has(agent.userId) && !failed.has(agent.userId)) continue;
+    deps.observer.audit({
+      action: failed.has(agent.userId) ? 'agent.refused' : agent.active ? 'agent.active' : 'agent.inactive',
+      assignmentId: record.assignmentId,
+      campaignId: record.campaignId,
+      userId: agent.userId,
+      reason: failed.get(agent.userId) ?? agent.reason,
+      proficiency: agent.proficiency,
+      capacityScore: agent.capacityScore,
+      overlapMinutes: agent.overlapMinutes,
+    });
+  }
+  for (const userId of outcome.removed) {
+    deps.observer.audit({
+      action: 'agent.removed',
+      assignmentId: record.assignmentId,
+      campaignId: record.campaignId,
+      userId,
+      reason: 'not in the desired state',
+    });
+  }
+}

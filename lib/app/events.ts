@@ -1,0 +1,79 @@
+import type { SkillAssignment } from '../domain/types.ts';
+import {
+  type AgentChange as AgentChangeKind,
+  buildAgentEvent,
+  buildAssignmentEvent,
+  buildCampaignEvent,
+  type WfmEvent,
+} from '../wfm/cloudevents.ts';
+import type { AssignmentRecord, FinalStatus } from './model.ts';
+
+export interface AgentChange {
+  change: AgentChangeKind;
+  userId: string;
+  isActive?: boolean;
+  proficiency?: number;
+}
+
+/** Per-agent changes between CXone's state before and after the writes, sorted by userId. */
+export function agentChanges(before: readonly SkillAssignment[], after: readonly SkillAssignment[]): AgentChange[] {
+  const previous = new Map(before.map((a) => [a.userId, a]));
+  const current = new Map(after.map((a) => [a.userId, a]));
+  const changes: AgentChange[] = [];
+  for (const [userId, now] of current) {
+    const was = previous.get(userId);
+    const state = { isActive: now.isActive, proficiency: now.proficiency };
+    if (!was) changes.push({ change: 'added', userId, ...state });
+    else if (was.isActive !== now.isActive) {
+      changes.push({ change: now.isActive ? 'activated' : 'deactivated', userId, ...state });
+    } else if (was.proficiency !== now.proficiency) changes.push({ change: 'updated', userId, ...state });
+  }
+  for (const userId of previous.keys()) {
+    if (!current.has(userId)) changes.push({ change: 'removed', userId });
+  }
+  return changes.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+}
+
+export interface FinalEventInput {
+  record: AssignmentRecord;
+  status: FinalStatus;
+  time: Date;
+  changes: AgentChange[];
+  dropped: string[];
+  /** First of the per-campaign sequence numbers reserved for the per-agent events. */
+  firstSequence: number;
+  latencyMs?: number;
+  callRateTarget?: number;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Every WFM event one final status produces: per-agent changes (with a per-campaign sequence), the agents dropped by
+ * load balancing, then the final event (`campaign.rebalanced` for an applied rebalance, else `assignment.<status>`).
+ */
+export function buildFinalEvents(input: FinalEventInput): WfmEvent[] {
+  const { record, status, time } = input;
+  const facts = {
+    assignmentId: record.assignmentId,
+    campaignId: record.campaignId,
+    time,
+    ...(input.latencyMs === undefined ? {} : { latencyMs: input.latencyMs }),
+    ...(input.callRateTarget === undefined ? {} : { callRateTarget: input.callRateTarget }),
+  };
+  const events = input.changes.map(({ change, userId, ...state }, i) =>
+    buildAgentEvent({ ...facts, change, status, userId, sequence: input.firstSequence + i, details: state }),
+  );
+  if (input.dropped.length > 0) {
+    events.push(
+      buildCampaignEvent({ ...facts, change: 'agents_dropped', status, details: { droppedAgents: input.dropped } }),
+    );
+  }
+  const details = { kind: record.kind, ...(input.details ?? {}) };
+  const rebalanced = record.kind === 'rebalance' && (status === 'applied' || status === 'partially_applied');
+  events.push(
+    rebalanced
+      ? buildCampaignEvent({ ...facts, change: 'rebalanced', status, details })
+      : buildAssignmentEvent({ ...facts, status, details }),
+  );
+  return events;
+}

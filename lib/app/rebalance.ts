@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { diffSkillAssignments, isEmptyDiff } from '../domain/diff.ts';
+import { planActiveAgents, toSkillAssignments } from '../domain/planner.ts';
+import type { CampaignPolicy } from '../domain/schemas.ts';
+import type { AssignmentRecord } from './model.ts';
+import type { AssignmentStore, Clock, DispatchQueue } from './ports.ts';
+
+export interface RebalanceDeps {
+  store: AssignmentStore;
+  queue: DispatchQueue;
+  policies(): readonly CampaignPolicy[];
+  clock: Clock;
+  newId?: () => string;
+}
+
+export type CampaignRebalance =
+  | { campaignId: string; action: 'enqueued'; assignmentId: string; changes: number }
+  | { campaignId: string; action: 'unchanged' | 'no_desired_state' | 'pending' | 'rejected' | 'raced' };
+
+/** Statuses after which the campaign's desired state may be re-applied as time moves windows open and shut. */
+const REBALANCEABLE = new Set(['applied', 'partially_applied', 'failed']);
+
+/**
+ * For every configured campaign with a desired state: plan for now, and when the active set or proficiencies differ
+ * from what was last applied, queue a dispatch (same FIFO group as submissions) that ends in a `rebalanced` event.
+ */
+export async function rebalanceCampaigns(deps: RebalanceDeps): Promise<CampaignRebalance[]> {
+  const results: CampaignRebalance[] = [];
+  for (const policy of deps.policies()) {
+    results.push(await rebalanceCampaign(deps, policy));
+  }
+  return results;
+}
+
+async function rebalanceCampaign(deps: RebalanceDeps, policy: CampaignPolicy): Promise<CampaignRebalance> {
+  const { campaignId } = policy;
+  const state = await deps.store.getCampaignState(campaignId);
+  if (!state) return { campaignId, action: 'no_desired_state' };
+  const latest = await deps.store.getAssignment(state.latestAssignmentId);
+  if (!latest || !REBALANCEABLE.has(latest.status)) {
+    return { campaignId, action: latest?.status === 'rejected' ? 'rejected' : 'pending' };
+  }
+  const now = deps.clock.now();
+  const desired = toSkillAssignments(planActiveAgents(policy, state.desired, now));
+  const diff = diffSkillAssignments(state.lastApplied?.assignments ?? [], desired);
+  if (isEmptyDiff(diff)) return { campaignId, action: 'unchanged' };
+
+  const at = now.toISOString();
+  const record: AssignmentRecord = {
+    assignmentId: (deps.newId ?? randomUUID)(),
+    campaignId,
+    kind: 'rebalance',
+    status: 'queued',
+    submittedAt: at,
+    updatedAt: at,
+    agentsRequested: state.desired.agents.length,
+    desired: state.desired,
+  };
+  if (!(await deps.store.createRebalance(record, state.latestAssignmentId))) return { campaignId, action: 'raced' };
+  await deps.queue.send({ assignmentId: record.assignmentId, campaignId, kind: 'rebalance', enqueuedAt: at });
+  await deps.store.markEnqueued(record.assignmentId, at);
+  return {
+    campaignId,
+    action: 'enqueued',
+    assignmentId: record.assignmentId,
+    changes: diff.add.length + diff.update.length + diff.remove.length,
+  };
+}

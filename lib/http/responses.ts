@@ -1,0 +1,30 @@
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { ProblemDetails } from '../domain/problem.ts';
+
+export type HttpResponse = Exclude<APIGatewayProxyResultV2, string>;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function problemResponse(problem: ProblemDetails, headers: Record<string, string> = {}): HttpResponse {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(problem),
+  };
+}
+
+/** Thrown anywhere in an HTTP handler; rendered as problem+json by `problemErrors`. */
+export class HttpProblemError extends Error {
+  readonly problem: ProblemDetails;
+  constructor(problem: ProblemDetails) {
+    super(problem.detail);
+    this.name = 'HttpProblemError';
+    this.problem = problem;
+  }
+}
