@@ -1,10 +1,12 @@
+import type { z } from 'zod';
 import type { Submission } from '../domain/schemas.ts';
 import type { SkillAssignment } from '../domain/types.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
+import type { AssignmentLatencySchema, AssignmentResultSchema, AssignmentStatusSchema } from './api-schemas.ts';
 
+export type AssignmentStatus = z.infer<typeof AssignmentStatusSchema>;
 export const FINAL_STATUSES = ['applied', 'partially_applied', 'rejected', 'failed', 'superseded'] as const;
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
-export type AssignmentStatus = 'queued' | 'dispatching' | FinalStatus;
 
 export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
   return (FINAL_STATUSES as readonly string[]).includes(status);
@@ -12,29 +14,8 @@ export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
 
 export type AssignmentKind = 'submission' | 'rebalance';
 
-export interface FailedAgent {
-  userId: string;
-  reason: string;
-}
-
-export interface AssignmentResult {
-  active: string[];
-  inactive: string[];
-  added: string[];
-  updated: string[];
-  removed: string[];
-  dropped: string[];
-  failedAgents: FailedAgent[];
-  cxoneReads: number;
-  cxoneWrites: number;
-  verified: boolean;
-}
-
-export interface AssignmentLatency {
-  queueWaitMs: number;
-  cxoneMs: number;
-  totalMs: number;
-}
+export type AssignmentResult = z.infer<typeof AssignmentResultSchema>;
+export type AssignmentLatency = z.infer<typeof AssignmentLatencySchema>;
 
 export interface AssignmentRecord {
   assignmentId: string;

@@ -1,0 +1,242 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+// CloudEvents 1.0 structured JSON (application/cloudevents+json) — the body of every WFM webhook and, unchanged, the
+// body of every WfmEventsQueue message. Types and data fields: docs/architecture.md, ../shared/DESIGN.md §6.
+
+export const ASSIGNMENT_STATUSES = [
+  'queued',
+  'dispatching',
+  'applied',
+  'partially_applied',
+  'rejected',
+  'failed',
+  'superseded',
+] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
+export const FINAL_ASSIGNMENT_STATUSES = [
+  'applied',
+  'partially_applied',
+  'rejected',
+  'failed',
+  'superseded',
+] as const;
+export type FinalAssignmentStatus = (typeof FINAL_ASSIGNMENT_STATUSES)[number];
+
+export const AGENT_CHANGES = ['activated', 'deactivated', 'added', 'removed', 'updated'] as const;
+export type AgentChange = (typeof AGENT_CHANGES)[number];
+
+export const CAMPAIGN_CHANGES = ['rebalanced', 'agents_dropped'] as const;
+export type CampaignChange = (typeof CAMPAIGN_CHANGES)[number];
+
+export type AssignmentEventType = `com.cxone-assignments.assignment.${FinalAssignmentStatus}`;
+export type AgentEventType = `com.cxone-assignments.agent.${AgentChange}`;
+export type CampaignEventType = `com.cxone-assignments.campaign.${CampaignChange}`;
+export type WfmEventType = AssignmentEventType | AgentEventType | CampaignEventType;
+
+export const WFM_EVENT_TYPES: readonly WfmEventType[] = [
+  ...FINAL_ASSIGNMENT_STATUSES.map((status) => assignmentEventType(status)),
+  ...AGENT_CHANGES.map((change) => agentEventType(change)),
+  ...CAMPAIGN_CHANGES.map((change) => campaignEventType(change)),
+];
+
+export function assignmentEventType(status: FinalAssignmentStatus): AssignmentEventType {
+  return `com.cxone-assignments.assignment.${status}`;
+}
+export function agentEventType(change: AgentChange): AgentEventType {
+  return `com.cxone-assignments.agent.${change}`;
+}
+export function campaignEventType(change: CampaignChange): CampaignEventType {
+  return `com.cxone-assignments.campaign.${change}`;
+}
+
+export function isAgentEventType(type: string): type is AgentEventType {
+  return type.startsWith('com.cxone-assignments.agent.');
+}
+
+/** The event id doubles as `webhook-id`, which Standard Webhooks forbids to contain `.`. */
+export const WfmEventIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ : -');
+
+/** `data`: the original spec's event fields, plus any event-specific details (kept as they are). */
+export const WfmEventDataSchema = z.looseObject({
+  assignmentId: z.string().min(1),
+  campaignId: z.string().min(1),
+  status: z.enum(ASSIGNMENT_STATUSES),
+  latencyMs: z.number().nonnegative().optional(),
+  callRateTarget: z.number().positive().optional(),
+  /** Per-agent events only. */
+  userId: z.string().min(1).optional(),
+  /** Per-agent events only: per-campaign, monotonic; consumers drop an event older than the last one they saw. */
+  sequence: z.number().int().nonnegative().optional(),
+});
+export type WfmEventData = z.infer<typeof WfmEventDataSchema>;
+
+export const WfmEventSchema = z
+  .strictObject({
+    specversion: z.literal('1.0'),
+    id: WfmEventIdSchema,
+    source: z.string().min(1),
+    type: z.enum(WFM_EVENT_TYPES as [WfmEventType, ...WfmEventType[]]),
+    subject: z.string().min(1).optional(),
+    time: z.iso.datetime({ offset: true }),
+    datacontenttype: z.literal('application/json'),
+    data: WfmEventDataSchema,
+  })
+  .superRefine((event, ctx) => {
+    if (isAgentEventType(event.type)) {
+      if (event.data.userId === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['data', 'userId'], message: 'per-agent events carry userId' });
+      }
+      if (event.data.sequence === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', 'sequence'],
+          message: 'per-agent events carry sequence',
+        });
+      }
+    }
+    const assignmentPrefix = 'com.cxone-assignments.assignment.';
+    if (
+      event.type.startsWith(assignmentPrefix) &&
+      event.data.status !== event.type.slice(assignmentPrefix.length)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'status'],
+        message: `status does not match type ${event.type}`,
+      });
+    }
+  });
+export type WfmEvent = z.infer<typeof WfmEventSchema>;
+
+export interface BuildWfmEventInput {
+  type: WfmEventType;
+  source: string;
+  subject?: string;
+  data: WfmEventData;
+  /** Defaults to a random UUID. Fixed from here on: every delivery attempt sends it as `webhook-id`. */
+  id?: string;
+  time: Date;
+}
+
+/** Builds and validates an event (throws a ZodError when it would not pass WfmEventSchema). */
+export function buildWfmEvent(input: BuildWfmEventInput): WfmEvent {
+  return WfmEventSchema.parse({
+    specversion: '1.0',
+    id: input.id ?? randomUUID(),
+    source: input.source,
+    type: input.type,
+    ...(input.subject === undefined ? {} : { subject: input.subject }),
+    time: input.time.toISOString(),
+    datacontenttype: 'application/json',
+    data: input.data,
+  });
+}
+
+interface AssignmentFacts {
+  assignmentId: string;
+  campaignId: string;
+  latencyMs?: number;
+  callRateTarget?: number;
+  /** Event-specific fields added to `data` (e.g. failedAgents, droppedAgents); the fields above win on a clash. */
+  details?: Record<string, unknown>;
+  time: Date;
+  /** Defaults to a deterministic id (see wfmEventId), so rebuilding the same event after a retry keeps its id. */
+  id?: string;
+  /** Defaults to `/cxone-assignments/campaigns/<campaignId>`. */
+  source?: string;
+}
+
+export interface BuildAssignmentEventInput extends AssignmentFacts {
+  status: FinalAssignmentStatus;
+}
+
+/** `com.cxone-assignments.assignment.<status>`, subject = assignmentId. */
+export function buildAssignmentEvent(input: BuildAssignmentEventInput): WfmEvent {
+  const type = assignmentEventType(input.status);
+  return buildWfmEvent({
+    type,
+    source: input.source ?? defaultSource(input.campaignId),
+    subject: input.assignmentId,
+    data: eventData(input, input.status),
+    id: input.id ?? wfmEventId(type, input.assignmentId),
+    time: input.time,
+  });
+}
+
+export interface BuildAgentEventInput extends AssignmentFacts {
+  change: AgentChange;
+  /** Status of the assignment that made the change. */
+  status: AssignmentStatus;
+  userId: string;
+  sequence: number;
+}
+
+/** `com.cxone-assignments.agent.<change>`, subject = userId, data carries userId and sequence. */
+export function buildAgentEvent(input: BuildAgentEventInput): WfmEvent {
+  const type = agentEventType(input.change);
+  return buildWfmEvent({
+    type,
+    source: input.source ?? defaultSource(input.campaignId),
+    subject: input.userId,
+    data: { ...eventData(input, input.status), userId: input.userId, sequence: input.sequence },
+    id: input.id ?? wfmEventId(type, input.assignmentId, input.userId),
+    time: input.time,
+  });
+}
+
+export interface BuildCampaignEventInput extends AssignmentFacts {
+  change: CampaignChange;
+  status: AssignmentStatus;
+}
+
+/** `com.cxone-assignments.campaign.<change>`, subject = assignmentId. */
+export function buildCampaignEvent(input: BuildCampaignEventInput): WfmEvent {
+  const type = campaignEventType(input.change);
+  return buildWfmEvent({
+    type,
+    source: input.source ?? defaultSource(input.campaignId),
+    subject: input.assignmentId,
+    data: eventData(input, input.status),
+    id: input.id ?? wfmEventId(type, input.assignmentId),
+    time: input.time,
+  });
+}
+
+/**
+ * A deterministic event id: a UUID (version 8, RFC 9562) from the SHA-256 of the parts. The same parts give the same
+ * id, so a dispatch that is retried after it already enqueued its events produces duplicates that receivers drop
+ * by `webhook-id`.
+ */
+export function wfmEventId(...parts: string[]): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify(['cxone-assignments', ...parts]))
+    .digest();
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x80;
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The exact JSON sent as webhook body and as queue message body. */
+export function serializeWfmEvent(event: WfmEvent): string {
+  return JSON.stringify(event);
+}
+
+function defaultSource(campaignId: string): string {
+  return `/cxone-assignments/campaigns/${encodeURIComponent(campaignId)}`;
+}
+
+function eventData(facts: AssignmentFacts, status: AssignmentStatus): WfmEventData {
+  return {
+    ...facts.details,
+    assignmentId: facts.assignmentId,
+    campaignId: facts.campaignId,
+    status,
+    ...(facts.latencyMs === undefined ? {} : { latencyMs: facts.latencyMs }),
+    ...(facts.callRateTarget === undefined ? {} : { callRateTarget: facts.callRateTarget }),
+  };
+}

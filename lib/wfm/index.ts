@@ -1,0 +1,84 @@
+// WFM webhooks: CloudEvents envelope, Standard Webhooks signing, endpoint config, URL policy, one delivery attempt.
+// No AWS here; functions/deliver-wfm-webhook.ts wires it to SQS and Secrets Manager.
+
+export {
+  AGENT_CHANGES,
+  type AgentChange,
+  type AgentEventType,
+  ASSIGNMENT_STATUSES,
+  type AssignmentEventType,
+  type AssignmentStatus,
+  agentEventType,
+  assignmentEventType,
+  type BuildAgentEventInput,
+  type BuildAssignmentEventInput,
+  type BuildCampaignEventInput,
+  type BuildWfmEventInput,
+  buildAgentEvent,
+  buildAssignmentEvent,
+  buildCampaignEvent,
+  buildWfmEvent,
+  CAMPAIGN_CHANGES,
+  type CampaignChange,
+  type CampaignEventType,
+  campaignEventType,
+  FINAL_ASSIGNMENT_STATUSES,
+  type FinalAssignmentStatus,
+  isAgentEventType,
+  serializeWfmEvent,
+  WFM_EVENT_TYPES,
+  type WfmEvent,
+  type WfmEventData,
+  WfmEventDataSchema,
+  WfmEventIdSchema,
+  WfmEventSchema,
+  type WfmEventType,
+  wfmEventId,
+} from './cloudevents.ts';
+export {
+  DEFAULT_WEBHOOK_TIMEOUT_MS,
+  type DeliverWebhookInput,
+  type DeliveryOutcome,
+  deliverWebhook,
+  WEBHOOK_CONTENT_TYPE,
+  WEBHOOK_USER_AGENT,
+} from './deliver.ts';
+export {
+  endpointsFor,
+  eventTypeMatches,
+  type WfmEndpoint,
+  WfmEndpointSchema,
+  WfmEndpointsEnvSchema,
+  WfmEndpointsSchema,
+} from './endpoints.ts';
+export { type AddressCategory, classifyIpAddress } from './ip-address.ts';
+export {
+  DEFAULT_RETRY_DELAY_POLICY,
+  MAX_RETRY_AFTER_MS,
+  MAX_VISIBILITY_TIMEOUT_SECONDS,
+  parseRetryAfter,
+  type RetryDelayPolicy,
+  retryDelaySeconds,
+} from './retry.ts';
+export {
+  InvalidSigningSecretError,
+  MIN_SIGNING_KEY_BYTES,
+  parseSigningSecret,
+  SIGNING_SECRET_PREFIX,
+  type SignWebhookInput,
+  signingSecretsOf,
+  signWebhook,
+  type WebhookHeaders,
+  type WfmSigningSecret,
+  WfmSigningSecretSchema,
+} from './signing.ts';
+export {
+  checkWebhookTarget,
+  type HostResolver,
+  systemResolver,
+  type WebhookTarget,
+  type WebhookTargetPolicy,
+  type WebhookTargetRefusal,
+  WebhookTargetRefusedError,
+  WebhookTargetUnresolvedError,
+} from './url-policy.ts';

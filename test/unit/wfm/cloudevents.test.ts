@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildAgentEvent,
+  buildAssignmentEvent,
+  buildCampaignEvent,
+  buildWfmEvent,
+  serializeWfmEvent,
+  WFM_EVENT_TYPES,
+  WfmEventSchema,
+  wfmEventId,
+} from '../../../lib/wfm/cloudevents.ts';
+
+const CAMPAIGN = '12345678-1234-1234-1234-123456789012';
+const TIME = new Date('2025-03-09T14:30:00.123Z');
+
+describe('event types', () => {
+  it('are exactly the ones in docs/architecture.md', () => {
+    expect([...WFM_EVENT_TYPES].sort()).toEqual(
+      [
+        'com.cxone-assignments.assignment.applied',
+        'com.cxone-assignments.assignment.partially_applied',
+        'com.cxone-assignments.assignment.rejected',
+        'com.cxone-assignments.assignment.failed',
+        'com.cxone-assignments.assignment.superseded',
+        'com.cxone-assignments.agent.activated',
+        'com.cxone-assignments.agent.deactivated',
+        'com.cxone-assignments.agent.added',
+        'com.cxone-assignments.agent.removed',
+        'com.cxone-assignments.agent.updated',
+        'com.cxone-assignments.campaign.rebalanced',
+        'com.cxone-assignments.campaign.agents_dropped',
+      ].sort(),
+    );
+  });
+});
+
+describe('buildAssignmentEvent', () => {
+  it('builds a CloudEvents 1.0 structured event with the original spec fields in data', () => {
+    const event = buildAssignmentEvent({
+      assignmentId: 'asg-1',
+      campaignId: CAMPAIGN,
+      status: 'applied',
+      latencyMs: 842,
+      callRateTarget: 8.5,
+      time: TIME,
+    });
+    expect(event).toEqual({
+      specversion: '1.0',
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      source: `/cxone-assignments/campaigns/${CAMPAIGN}`,
+      type: 'com.cxone-assignments.assignment.applied',
+      subject: 'asg-1',
+      time: '2025-03-09T14:30:00.123Z',
+      datacontenttype: 'application/json',
+      data: {
+        assignmentId: 'asg-1',
+        campaignId: CAMPAIGN,
+        status: 'applied',
+        latencyMs: 842,
+        callRateTarget: 8.5,
+      },
+    });
+  });
+
+  it('gives the same id when the same event is built again (a retried dispatch), another for another event', () => {
+    const input = { assignmentId: 'asg-1', campaignId: CAMPAIGN, status: 'failed' as const, time: TIME };
+    const first = buildAssignmentEvent(input);
+    expect(buildAssignmentEvent({ ...input, time: new Date() }).id).toBe(first.id);
+    expect(buildAssignmentEvent({ ...input, status: 'rejected' }).id).not.toBe(first.id);
+    expect(buildAssignmentEvent({ ...input, assignmentId: 'asg-2' }).id).not.toBe(first.id);
+  });
+
+  it('keeps a given id and source, omits unknown latency and call rate, and adds details', () => {
+    const event = buildAssignmentEvent({
+      assignmentId: 'asg-1',
+      campaignId: CAMPAIGN,
+      status: 'partially_applied',
+      details: { failedAgents: [{ userId: 'agent-uuid-007', code: 'CAPACITY' }], status: 'overridden?' },
+      id: 'evt_custom-1',
+      source: 'urn:test',
+      time: TIME,
+    });
+    expect(event.id).toBe('evt_custom-1');
+    expect(event.source).toBe('urn:test');
+    expect(event.data).toEqual({
+      assignmentId: 'asg-1',
+      campaignId: CAMPAIGN,
+      status: 'partially_applied',
+      failedAgents: [{ userId: 'agent-uuid-007', code: 'CAPACITY' }],
+    });
+  });
+
+  it('refuses an id the webhook-id header cannot carry', () => {
+    const input = { assignmentId: 'a', campaignId: 'c', status: 'applied' as const, time: TIME };
+    expect(() => buildAssignmentEvent({ ...input, id: 'has.dot' })).toThrow();
+    expect(() => buildAssignmentEvent({ ...input, id: '' })).toThrow();
+  });
+});
+
+describe('buildAgentEvent', () => {
+  it('carries userId and sequence, subject = userId', () => {
+    const event = buildAgentEvent({
+      change: 'deactivated',
+      assignmentId: 'asg-9',
+      campaignId: CAMPAIGN,
+      status: 'applied',
+      userId: 'agent-uuid-042',
+      sequence: 17,
+      callRateTarget: 8.5,
+      details: { isActive: false, reason: 'outside_agent_window' },
+      time: TIME,
+    });
+    expect(event.type).toBe('com.cxone-assignments.agent.deactivated');
+    expect(event.subject).toBe('agent-uuid-042');
+    expect(event.data).toEqual({
+      assignmentId: 'asg-9',
+      campaignId: CAMPAIGN,
+      status: 'applied',
+      callRateTarget: 8.5,
+      userId: 'agent-uuid-042',
+      sequence: 17,
+      isActive: false,
+      reason: 'outside_agent_window',
+    });
+  });
+
+  it('gives distinct ids per agent and per change within one assignment', () => {
+    const base = {
+      assignmentId: 'asg-9',
+      campaignId: CAMPAIGN,
+      status: 'applied' as const,
+      sequence: 1,
+      time: TIME,
+    };
+    const a = buildAgentEvent({ ...base, change: 'activated', userId: 'u1' }).id;
+    const b = buildAgentEvent({ ...base, change: 'activated', userId: 'u2' }).id;
+    const c = buildAgentEvent({ ...base, change: 'added', userId: 'u1' }).id;
+    expect(new Set([a, b, c]).size).toBe(3);
+  });
+
+  it('refuses a negative or fractional sequence', () => {
+    const base = { change: 'added' as const, assignmentId: 'a', campaignId: 'c', status: 'applied' as const };
+    expect(() => buildAgentEvent({ ...base, userId: 'u', sequence: -1, time: TIME })).toThrow();
+    expect(() => buildAgentEvent({ ...base, userId: 'u', sequence: 1.5, time: TIME })).toThrow();
+  });
+});
+
+describe('buildCampaignEvent', () => {
+  it('builds agents_dropped with the dropped agents in data', () => {
+    const event = buildCampaignEvent({
+      change: 'agents_dropped',
+      assignmentId: 'asg-3',
+      campaignId: CAMPAIGN,
+      status: 'partially_applied',
+      details: { droppedAgents: ['agent-uuid-050'], limit: 49 },
+      time: TIME,
+    });
+    expect(event.type).toBe('com.cxone-assignments.campaign.agents_dropped');
+    expect(event.data.droppedAgents).toEqual(['agent-uuid-050']);
+    expect(event.data.status).toBe('partially_applied');
+  });
+});
+
+describe('buildWfmEvent', () => {
+  it('uses a random UUID when no id is given', () => {
+    const input = {
+      type: 'com.cxone-assignments.campaign.rebalanced' as const,
+      source: '/x',
+      data: { assignmentId: 'a', campaignId: 'c', status: 'applied' as const },
+      time: TIME,
+    };
+    const a = buildWfmEvent(input);
+    const b = buildWfmEvent(input);
+    expect(a.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.id).not.toBe(b.id);
+    expect(a).not.toHaveProperty('subject');
+  });
+});
+
+describe('WfmEventSchema', () => {
+  const valid = buildAgentEvent({
+    change: 'activated',
+    assignmentId: 'asg-1',
+    campaignId: CAMPAIGN,
+    status: 'applied',
+    userId: 'agent-uuid-001',
+    sequence: 3,
+    latencyMs: 120,
+    time: TIME,
+  });
+
+  it('parses the serialised event back to the same event (the queue message body)', () => {
+    const text = serializeWfmEvent(valid);
+    expect(WfmEventSchema.parse(JSON.parse(text))).toEqual(valid);
+    expect(serializeWfmEvent(WfmEventSchema.parse(JSON.parse(text)))).toBe(text);
+  });
+
+  it.each([
+    ['an unknown type', { ...valid, type: 'com.cxone-assignments.assignment.created' }],
+    ['another specversion', { ...valid, specversion: '0.3' }],
+    ['another content type', { ...valid, datacontenttype: 'text/plain' }],
+    ['a time without offset', { ...valid, time: '2025-03-09T14:30:00' }],
+    ['an unknown top-level attribute', { ...valid, extra: 1 }],
+    ['an agent event without userId', { ...valid, data: { ...valid.data, userId: undefined } }],
+    ['an agent event without sequence', { ...valid, data: { ...valid.data, sequence: undefined } }],
+    ['an unknown status', { ...valid, data: { ...valid.data, status: 'done' } }],
+    ['a negative latency', { ...valid, data: { ...valid.data, latencyMs: -1 } }],
+    ['a zero callRateTarget', { ...valid, data: { ...valid.data, callRateTarget: 0 } }],
+    ['no campaignId', { ...valid, data: { ...valid.data, campaignId: undefined } }],
+    [
+      'an assignment type whose status differs',
+      {
+        ...valid,
+        type: 'com.cxone-assignments.assignment.failed',
+        data: { ...valid.data, status: 'applied' },
+      },
+    ],
+  ])('refuses %s', (_, event) => {
+    expect(WfmEventSchema.safeParse(JSON.parse(JSON.stringify(event))).success).toBe(false);
+  });
+});
+
+describe('wfmEventId', () => {
+  it('is a deterministic UUIDv8 whose parts cannot be confused by joining', () => {
+    expect(wfmEventId('a', 'b')).toBe(wfmEventId('a', 'b'));
+    expect(wfmEventId('a', 'b')).not.toBe(wfmEventId('ab'));
+    expect(wfmEventId('a.b', 'c')).not.toBe(wfmEventId('a', 'b.c'));
+    expect(wfmEventId('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
