@@ -1,0 +1,174 @@
+// The CXone sandbox (DESIGN.md §5): a stateful local HTTP server speaking both CXone targets. See README.md here.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BodyTooLargeError, CxoneHttpError, headerValue, type RouteResult, readBody } from './http.ts';
+import { DEFAULT_SANDBOX_SEED } from './random.ts';
+import { routeAdminApi } from './routes/admin-api.ts';
+import { routeCampaignApi } from './routes/campaign-api.ts';
+import { routeDiscovery } from './routes/discovery.ts';
+import { isSandboxControlPath, routeSandboxControl } from './routes/sandbox-control.ts';
+import { routeToken } from './routes/token.ts';
+import { type RequestLogEntry, type SandboxRequest, SandboxRuntime } from './runtime.ts';
+import { DEFAULT_AGENT_COUNT, DEFAULT_SANDBOX_SKILLS, type SandboxSkill, seedAgents } from './seed.ts';
+
+export type { SandboxFaults } from './faults.ts';
+export type { RequestLogEntry } from './runtime.ts';
+export { DEFAULT_SANDBOX_SKILLS, FIRST_AGENT_ID, SANDBOX_CREDENTIALS, SANDBOX_TENANT_ID } from './seed.ts';
+
+export interface CxoneSandboxOptions {
+  /** 0 (default) = a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Skill ↔ campaign pairs; default the local policy's 4501234 ↔ 12345678-1234-1234-1234-123456789012. */
+  skills?: SandboxSkill[];
+  /** Agents `agent-uuid-001` … ; default 200. */
+  agentCount?: number;
+  /** Campaign target: more active agents than this → 409 capacity_conflict. Default unlimited. */
+  capacityLimit?: number;
+  /** PRNG seed for injected faults (re-applied by reset and DELETE /sandbox/faults). */
+  seed?: number;
+  /** Clock in epoch ms for token expiry, the rate-limit bucket and timestamps (tests freeze it). */
+  now?: () => number;
+}
+
+export interface CxoneSandbox {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Clears assignments, the request log and faults; issued tokens stay valid. */
+  reset(): void;
+}
+
+export async function startCxoneSandbox(options: CxoneSandboxOptions = {}): Promise<CxoneSandbox> {
+  const runtime = new SandboxRuntime({
+    skills: options.skills ?? DEFAULT_SANDBOX_SKILLS,
+    agents: seedAgents(options.agentCount ?? DEFAULT_AGENT_COUNT),
+    capacityLimit: options.capacityLimit,
+    seed: options.seed ?? DEFAULT_SANDBOX_SEED,
+    now: options.now ?? Date.now,
+  });
+  const server = createServer((req, res) => {
+    handle(runtime, req, res).catch(() => res.destroy());
+  });
+  const host = options.host ?? '127.0.0.1';
+  await listen(server, options.port ?? 0, host);
+  const { port } = server.address() as AddressInfo;
+  runtime.baseUrl = `http://${urlHost(host)}:${port}`;
+  return {
+    url: runtime.baseUrl,
+    port,
+    reset: () => runtime.reset(),
+    close: () => closeServer(server),
+  };
+}
+
+async function handle(runtime: SandboxRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+  const method = req.method ?? 'GET';
+  const path = url.pathname;
+  const correlationId = headerValue(req.headers, 'correlationid') ?? null;
+  const control = isSandboxControlPath(path);
+  const record = (status: number, fault: RequestLogEntry['fault']) => {
+    if (control) return;
+    runtime.requests.push({
+      at: runtime.nowIso(),
+      method,
+      path,
+      query: url.search.slice(1),
+      status,
+      correlationId,
+      fault,
+    });
+  };
+
+  let body: string;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    record(413, null);
+    respond(res, payloadTooLarge(error), correlationId);
+    return;
+  }
+  const request: SandboxRequest = { method, path, query: url.searchParams, headers: req.headers, body };
+
+  if (control) {
+    respond(
+      res,
+      answer(() => routeSandboxControl(runtime, request)),
+      correlationId,
+    );
+    return;
+  }
+  const injected = path.startsWith('/.well-known/') ? undefined : runtime.drawFault();
+  if (injected?.kind === 'timeout') {
+    // Never answered: the request stays open until the client gives up (or the sandbox closes).
+    res.on('close', () => record(0, 'timeout'));
+    return;
+  }
+  const result =
+    injected && 'result' in injected ? injected.result : answer(() => routeCxone(runtime, request));
+  // Latency is added after the work is done, so a client that times out may still have changed the state.
+  if (runtime.faults.latencyMs > 0) await sleep(runtime.faults.latencyMs);
+  record(result.status, result.fault ?? injected?.kind ?? null);
+  respond(res, result, correlationId);
+}
+
+function routeCxone(runtime: SandboxRuntime, request: SandboxRequest): RouteResult {
+  const result =
+    routeDiscovery(runtime, request) ??
+    routeToken(runtime, request) ??
+    routeAdminApi(runtime, request) ??
+    routeCampaignApi(runtime, request);
+  if (result) return result;
+  throw new CxoneHttpError(404, 'not_found', `No route for ${request.method} ${request.path}`);
+}
+
+function answer(route: () => RouteResult): RouteResult {
+  try {
+    return route();
+  } catch (error) {
+    if (error instanceof CxoneHttpError) return error.toResult();
+    const description = error instanceof Error ? error.message : 'unexpected error';
+    return { status: 500, body: { error: 'server_error', error_description: description } };
+  }
+}
+
+function payloadTooLarge(error: Error): RouteResult {
+  return { status: 413, body: { error: 'payload_too_large', error_description: error.message } };
+}
+
+function respond(res: ServerResponse, result: RouteResult, correlationId: string | null): void {
+  if (res.destroyed) return;
+  const payload = result.body === undefined ? '' : JSON.stringify(result.body);
+  const headers: Record<string, string | number> = { ...result.headers };
+  if (payload !== '') headers['Content-Type'] = 'application/json; charset=utf-8';
+  headers['Content-Length'] = Buffer.byteLength(payload);
+  if (correlationId !== null) headers.CorrelationId = correlationId;
+  res.writeHead(result.status, headers).end(payload);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive and deliberately hung (rateTimeout) connections would otherwise hold close() open.
+    server.closeAllConnections();
+  });
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+const PRUNE_ABOVE = 10_000;
+
+export type TokenCheck = 'valid' | 'unknown' | 'expired';
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+/** Opaque bearer tokens issued by both token endpoints; any valid one opens every API route. */
+export class TokenStore {
+  private readonly accessTokens = new Map<string, number>();
+  private readonly refreshTokens = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
+
+  issue(ttlSeconds: number): IssuedTokens {
+    this.pruneExpired();
+    const nowMs = this.now();
+    const accessToken = `sbx_at_${randomBytes(24).toString('base64url')}`;
+    const refreshToken = `sbx_rt_${randomBytes(24).toString('base64url')}`;
+    this.accessTokens.set(accessToken, nowMs + ttlSeconds * 1000);
+    // Like CXone's legacy token service: the refresh token outlives the access token (3600 s vs 7200 s).
+    this.refreshTokens.set(refreshToken, nowMs + 2 * ttlSeconds * 1000);
+    return { accessToken, refreshToken, expiresIn: ttlSeconds };
+  }
+
+  check(accessToken: string): TokenCheck {
+    const expiresAtMs = this.accessTokens.get(accessToken);
+    if (expiresAtMs === undefined) return 'unknown';
+    return this.now() < expiresAtMs ? 'valid' : 'expired';
+  }
+
+  /** Consumes a refresh token; true when it was valid. */
+  redeemRefreshToken(refreshToken: string): boolean {
+    const expiresAtMs = this.refreshTokens.get(refreshToken);
+    this.refreshTokens.delete(refreshToken);
+    return expiresAtMs !== undefined && this.now() < expiresAtMs;
+  }
+
+  revokeAll(): void {
+    this.accessTokens.clear();
+    this.refreshTokens.clear();
+  }
+
+  private pruneExpired(): void {
+    if (this.accessTokens.size + this.refreshTokens.size < PRUNE_ABOVE) return;
+    const nowMs = this.now();
+    for (const tokens of [this.accessTokens, this.refreshTokens]) {
+      for (const [token, expiresAtMs] of tokens) if (expiresAtMs <= nowMs) tokens.delete(token);
+    }
+  }
+}
+
+/**
+ * An unsecured JWT (RFC 7519 §6: `alg: none`, empty signature part) carrying the claims CXone's id_token has and
+ * clients read: `tenantId`, `iss`, `icBUId`, `icClusterId`, `area`.
+ */
+export function buildIdToken(claims: {
+  issuer: string;
+  clientId: string;
+  subject: string;
+  tenantId: string;
+  businessUnitId: number;
+  area: string;
+  issuedAtSeconds: number;
+  ttlSeconds: number;
+}): string {
+  const header = { alg: 'none', typ: 'JWT' };
+  const payload = {
+    iss: claims.issuer,
+    sub: claims.subject,
+    aud: claims.clientId,
+    iat: claims.issuedAtSeconds,
+    exp: claims.issuedAtSeconds + claims.ttlSeconds,
+    tenantId: claims.tenantId,
+    icBUId: claims.businessUnitId,
+    icClusterId: 'LOCAL1',
+    area: claims.area,
+  };
+  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  return `${encode(header)}.${encode(payload)}.`;
+}
