@@ -1,0 +1,291 @@
+// The single definition of the service's payloads. The OpenAPI document is generated from these with
+// `z.toJSONSchema`, so they stay JSON-schema-representable: no transforms; refinements only add checks that JSON
+// Schema cannot express (unique items, `start ≠ end`, tz database membership), mirrored in `.meta()` where possible.
+// Every object is strict: unknown keys are rejected.
+import { z } from 'zod';
+import { isValidTimeZone } from './time-window.ts';
+
+/** Codes of the refinements below (zod reports them as `custom` issues carrying `params.code`). */
+export const SchemaErrorCode = {
+  invalidTimezone: 'invalid_timezone',
+  emptyWindow: 'empty_window',
+  duplicateItem: 'duplicate_item',
+  duplicateCampaignId: 'duplicate_campaign_id',
+  duplicateSkillId: 'duplicate_skill_id',
+} as const;
+
+const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+export const TimeOfDaySchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a 24-hour time HH:mm between 00:00 and 23:59' })
+  .meta({
+    id: 'TimeOfDay',
+    description: '24-hour local time `HH:mm`, 00:00–23:59.',
+    examples: ['09:00', '17:30'],
+  });
+
+export const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isValidTimeZone, {
+    message: 'must be a valid IANA time zone such as America/New_York',
+    params: { code: SchemaErrorCode.invalidTimezone },
+  })
+  .meta({
+    id: 'TimeZone',
+    description: 'An IANA time zone name known to the tz database (canonical or link), case-sensitive.',
+    examples: ['America/New_York', 'Europe/London', 'UTC'],
+  });
+
+/** Reports every repeated item at its own index (`skills[2]`). */
+function uniqueItems<T>(message: string, code: string = SchemaErrorCode.duplicateItem) {
+  return (items: T[], ctx: z.core.$RefinementCtx<T[]>) => {
+    const seen = new Set<T>();
+    items.forEach((item, index) => {
+      if (seen.has(item)) ctx.addIssue({ code: 'custom', path: [index], message, params: { code } });
+      seen.add(item);
+    });
+  };
+}
+
+function startDiffersFromEnd(range: { start: string; end: string }, ctx: z.core.$RefinementCtx) {
+  if (range.start === range.end) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['end'],
+      message: 'end must differ from start (an end before start means an overnight window)',
+      params: { code: SchemaErrorCode.emptyWindow },
+    });
+  }
+}
+
+export const TimeRangeSchema = z
+  .strictObject({ start: TimeOfDaySchema, end: TimeOfDaySchema })
+  .superRefine(startDiffersFromEnd)
+  .meta({
+    id: 'TimeRange',
+    description:
+      'Daily local time range; `end` before `start` ends the next day (overnight); `start == end` is invalid.',
+    examples: [{ start: '08:00', end: '21:00' }],
+  });
+
+export const AvailabilityWindowSchema = z
+  .strictObject({ start: TimeOfDaySchema, end: TimeOfDaySchema, timezone: TimeZoneSchema })
+  .superRefine(startDiffersFromEnd)
+  .meta({
+    id: 'AvailabilityWindow',
+    description:
+      "The agent's daily availability, local to `timezone`; `end` before `start` ends the next day (overnight); " +
+      '`start == end` is invalid.',
+    examples: [{ start: '09:00', end: '17:00', timezone: 'America/New_York' }],
+  });
+
+export const IdSchema = z
+  .string()
+  .regex(ID_PATTERN, { message: 'must be 1–128 characters of A-Z a-z 0-9 . _ : @ -' })
+  .meta({ id: 'Id', description: 'Identifier: 1–128 characters of `A-Z a-z 0-9 . _ : @ -`.' });
+
+export const SkillNameSchema = z.string().min(1).max(128).meta({ description: 'A skill tag of the agent.' });
+
+export const AgentSchema = z
+  .strictObject({
+    userId: IdSchema,
+    skills: z
+      .array(SkillNameSchema)
+      .min(1)
+      .superRefine(uniqueItems<string>('skills must be unique'))
+      .meta({ uniqueItems: true, description: 'Non-empty, unique; must contain every required skill.' }),
+    availabilityWindow: AvailabilityWindowSchema,
+    maxConcurrentCalls: z
+      .int()
+      .min(1)
+      .meta({ description: 'At most the campaign’s maxConcurrentCallsPerAgent.' }),
+    recentCallRate: z
+      .number()
+      .min(0)
+      .optional()
+      .meta({ description: 'Recent calls per hour; drives the capacity score. Missing means 0.' }),
+  })
+  .meta({
+    id: 'Agent',
+    description: 'One agent of the desired agent set.',
+    examples: [
+      {
+        userId: 'agent-uuid-001',
+        skills: ['sales', 'preview-qualified'],
+        availabilityWindow: { start: '09:00', end: '17:00', timezone: 'America/New_York' },
+        maxConcurrentCalls: 1,
+        recentCallRate: 4.2,
+      },
+    ],
+  });
+
+export const SubmissionSchema = z
+  .strictObject({
+    campaignId: IdSchema.optional().meta({ description: 'Optional; must equal the campaignId of the path.' }),
+    agents: z.array(AgentSchema).min(1).meta({ description: 'The whole desired agent set (PUT semantics).' }),
+    callRateTarget: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: 'Calls per hour the capacity score aims at; defaults to the campaign policy’s.' }),
+  })
+  .meta({
+    id: 'Submission',
+    description: 'The desired agent set of one campaign.',
+    examples: [
+      {
+        agents: [
+          {
+            userId: 'agent-uuid-001',
+            skills: ['sales', 'preview-qualified'],
+            availabilityWindow: { start: '09:00', end: '17:00', timezone: 'America/New_York' },
+            maxConcurrentCalls: 1,
+            recentCallRate: 4.2,
+          },
+        ],
+        callRateTarget: 8.5,
+      },
+    ],
+  });
+
+export const CampaignPolicySchema = z
+  .strictObject({
+    campaignId: IdSchema,
+    cxoneSkillId: z
+      .int()
+      .positive()
+      .meta({ description: 'The CXone outbound (Personal Connection) skill id.' }),
+    timezone: TimeZoneSchema,
+    callingHours: TimeRangeSchema,
+    allowedAgentTimezones: z
+      .array(TimeZoneSchema)
+      .min(1)
+      .superRefine(uniqueItems<string>('time zones must be unique'))
+      .meta({ uniqueItems: true }),
+    minWindowOverlapMinutes: z.int().min(0).max(1440),
+    maxAgents: z.int().min(1),
+    maxConcurrentCallsPerAgent: z.int().min(1),
+    requiredSkills: z
+      .array(SkillNameSchema)
+      .superRefine(uniqueItems<string>('required skills must be unique'))
+      .meta({ uniqueItems: true }),
+    callRateTarget: z.number().positive(),
+    capacityThreshold: z.number().min(0).max(1),
+  })
+  .meta({
+    id: 'CampaignPolicy',
+    description: 'Routing constraints of one campaign.',
+    examples: [
+      {
+        campaignId: '12345678-1234-1234-1234-123456789012',
+        cxoneSkillId: 4501234,
+        timezone: 'America/New_York',
+        callingHours: { start: '08:00', end: '21:00' },
+        allowedAgentTimezones: ['America/New_York', 'America/Chicago', 'America/Los_Angeles'],
+        minWindowOverlapMinutes: 60,
+        maxAgents: 50,
+        maxConcurrentCallsPerAgent: 2,
+        requiredSkills: ['preview-qualified'],
+        callRateTarget: 8.5,
+        capacityThreshold: 0.3,
+      },
+    ],
+  });
+
+function uniquePolicyKeys(
+  policies: { campaignId: string; cxoneSkillId: number }[],
+  ctx: z.core.$RefinementCtx,
+) {
+  const campaignIds = new Set<string>();
+  const skillIds = new Set<number>();
+  policies.forEach((policy, index) => {
+    if (campaignIds.has(policy.campaignId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'campaignId'],
+        message: `campaignId ${policy.campaignId} appears more than once`,
+        params: { code: SchemaErrorCode.duplicateCampaignId },
+      });
+    }
+    if (skillIds.has(policy.cxoneSkillId)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'cxoneSkillId'],
+        message: `cxoneSkillId ${policy.cxoneSkillId} appears more than once`,
+        params: { code: SchemaErrorCode.duplicateSkillId },
+      });
+    }
+    campaignIds.add(policy.campaignId);
+    skillIds.add(policy.cxoneSkillId);
+  });
+}
+
+export const CampaignPoliciesSchema = z.array(CampaignPolicySchema).superRefine(uniquePolicyKeys).meta({
+  id: 'CampaignPolicies',
+  description: 'All campaign policies; campaignId and cxoneSkillId are unique.',
+});
+
+export const FieldErrorSchema = z
+  .strictObject({
+    path: z.string().meta({ examples: ['agents[0].availabilityWindow.timezone'] }),
+    code: z.string().meta({ examples: ['timezone_not_allowed'] }),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError', description: 'One validation error; all errors are reported at once.' });
+
+export const ProblemDetailsSchema = z
+  .strictObject({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    errors: z.array(FieldErrorSchema).optional(),
+  })
+  .meta({
+    id: 'ProblemDetails',
+    description: 'RFC 9457 problem details (`application/problem+json`).',
+    examples: [
+      {
+        type: 'https://cxone-assignments.dev/problems/validation-failed',
+        title: 'Validation failed',
+        status: 422,
+        detail: '1 validation error',
+        errors: [
+          {
+            path: 'agents[0].availabilityWindow.timezone',
+            code: 'timezone_not_allowed',
+            message: 'Europe/Paris is not an allowed agent time zone of this campaign',
+          },
+        ],
+      },
+    ],
+  });
+
+export const PlanReasonSchema = z
+  .enum([
+    'active',
+    'outside_agent_window',
+    'outside_calling_hours',
+    'under_capacity_threshold',
+    'over_max_agents',
+    'dropped_capacity_conflict',
+  ])
+  .meta({ id: 'PlanReason', description: 'Why an agent is active now or not.' });
+
+export const AgentPlanSchema = z
+  .strictObject({
+    userId: z.string(),
+    active: z.boolean(),
+    reason: PlanReasonSchema,
+    overlapMinutes: z.int().min(0),
+    capacityScore: z.number().min(0).max(1),
+    proficiency: z.int().min(1).max(5),
+  })
+  .meta({ id: 'AgentPlan', description: 'The planner’s decision for one agent (dry run).' });
+
+export type AvailabilityWindow = z.infer<typeof AvailabilityWindowSchema>;
+export type Agent = z.infer<typeof AgentSchema>;
+export type Submission = z.infer<typeof SubmissionSchema>;
+export type CampaignPolicy = z.infer<typeof CampaignPolicySchema>;

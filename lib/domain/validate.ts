@@ -1,0 +1,243 @@
+// Validation of a submission against the schema and the campaign's policy. Every error is collected: schema errors
+// and policy errors together, and the policy checks of an agent run on those of its parts that are well-formed,
+// even when other parts or other agents are invalid.
+import { zodIssuesToFieldErrors } from './problem.ts';
+import {
+  AvailabilityWindowSchema,
+  type CampaignPolicy,
+  IdSchema,
+  type Submission,
+  SubmissionSchema,
+} from './schemas.ts';
+import { isValidTimeZone, localDateIn, windowOverlapMinutes } from './time-window.ts';
+import type { FieldError } from './types.ts';
+
+/** Codes of the policy rules (the schema's own codes are zod's, see problem.ts and schemas.ts). */
+export const PolicyErrorCode = {
+  tooManyAgents: 'too_many_agents',
+  duplicateUserId: 'duplicate_user_id',
+  missingRequiredSkill: 'missing_required_skill',
+  maxConcurrentCallsExceeded: 'max_concurrent_calls_exceeded',
+  timezoneNotAllowed: 'timezone_not_allowed',
+  insufficientWindowOverlap: 'insufficient_window_overlap',
+  campaignIdMismatch: 'campaign_id_mismatch',
+} as const;
+
+export type ValidationResult = { ok: true; submission: Submission } | { ok: false; errors: FieldError[] };
+
+interface PolicyIndex {
+  requiredSkills: readonly string[];
+  allowedTimezones: ReadonlySet<string>;
+  callingHoursLabel: string;
+}
+
+const policyIndexes = new WeakMap<CampaignPolicy, PolicyIndex>();
+
+function indexPolicy(policy: CampaignPolicy): PolicyIndex {
+  let index = policyIndexes.get(policy);
+  if (!index) {
+    index = {
+      requiredSkills: [...new Set(policy.requiredSkills)],
+      allowedTimezones: new Set(policy.allowedAgentTimezones),
+      callingHoursLabel: `${policy.callingHours.start}–${policy.callingHours.end} ${policy.timezone}`,
+    };
+    policyIndexes.set(policy, index);
+  }
+  return index;
+}
+
+/**
+ * Validates `body` (already JSON-parsed) as the desired agent set of `policy`'s campaign, at instant `now` (the
+ * window overlap is measured on the campaign's local date of `now`). Errors are ordered: submission-level first,
+ * then per agent in index order.
+ */
+export function validateSubmission(
+  policy: CampaignPolicy,
+  pathCampaignId: string,
+  body: unknown,
+  now: Date,
+): ValidationResult {
+  const parsed = SubmissionSchema.safeParse(body);
+  const errors = parsed.success ? [] : zodIssuesToFieldErrors(parsed.error.issues);
+  const agentsWithIssues = parsed.success ? new Set<number>() : agentIndexesWithIssues(parsed.error.issues);
+  const policyErrors = checkPolicy(policy, pathCampaignId, body, now, parsed.success, agentsWithIssues);
+  if (parsed.success && policyErrors.length === 0) return { ok: true, submission: parsed.data };
+  errors.push(...policyErrors);
+  return { ok: false, errors: orderErrors(errors) };
+}
+
+function agentIndexesWithIssues(issues: readonly { path: readonly PropertyKey[] }[]): Set<number> {
+  const indexes = new Set<number>();
+  for (const { path } of issues) {
+    if (path[0] === 'agents' && typeof path[1] === 'number') indexes.add(path[1]);
+  }
+  return indexes;
+}
+
+type UnknownRecord = Record<string, unknown>;
+
+function isRecord(value: unknown): value is UnknownRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** Which parts of an agent the policy rules may read: all of them when the agent passed the schema. */
+interface AgentParts {
+  userId?: string;
+  skills?: string[];
+  maxConcurrentCalls?: number;
+  timezone?: string;
+  window?: { start: string; end: string; timezone: string };
+}
+
+function wellFormedParts(agent: UnknownRecord, agentValid: boolean): AgentParts {
+  const raw = agent as Partial<Submission['agents'][number]>;
+  if (agentValid) {
+    const window = raw.availabilityWindow!;
+    return {
+      userId: raw.userId!,
+      skills: raw.skills!,
+      maxConcurrentCalls: raw.maxConcurrentCalls!,
+      timezone: window.timezone,
+      window,
+    };
+  }
+  const parts: AgentParts = {};
+  if (IdSchema.safeParse(agent.userId).success) parts.userId = agent.userId as string;
+  if (isStringArray(agent.skills)) parts.skills = agent.skills;
+  if (Number.isSafeInteger(agent.maxConcurrentCalls) && (agent.maxConcurrentCalls as number) >= 1) {
+    parts.maxConcurrentCalls = agent.maxConcurrentCalls as number;
+  }
+  const window = agent.availabilityWindow;
+  if (isRecord(window)) {
+    if (typeof window.timezone === 'string' && isValidTimeZone(window.timezone))
+      parts.timezone = window.timezone;
+    // Unknown keys in the window do not stop the overlap check: validate the known fields only.
+    const known = { start: window.start, end: window.end, timezone: window.timezone };
+    const checked = AvailabilityWindowSchema.safeParse(known);
+    if (checked.success) parts.window = checked.data;
+  }
+  return parts;
+}
+
+function checkPolicy(
+  policy: CampaignPolicy,
+  pathCampaignId: string,
+  body: unknown,
+  now: Date,
+  schemaValid: boolean,
+  agentsWithIssues: ReadonlySet<number>,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!isRecord(body)) return errors;
+  const index = indexPolicy(policy);
+
+  const bodyCampaignId = body.campaignId;
+  const campaignIdWellFormed = schemaValid || IdSchema.safeParse(bodyCampaignId).success;
+  if (typeof bodyCampaignId === 'string' && campaignIdWellFormed && bodyCampaignId !== pathCampaignId) {
+    errors.push({
+      path: 'campaignId',
+      code: PolicyErrorCode.campaignIdMismatch,
+      message: `campaignId ${JSON.stringify(bodyCampaignId)} differs from the campaign of the path (${pathCampaignId})`,
+    });
+  }
+  const agents = body.agents;
+  if (!Array.isArray(agents)) return errors;
+  if (agents.length > policy.maxAgents) {
+    errors.push({
+      path: 'agents',
+      code: PolicyErrorCode.tooManyAgents,
+      message: `at most ${policy.maxAgents} agents are allowed on this campaign, got ${agents.length}`,
+    });
+  }
+
+  const campaignDate = localDateIn(now, policy.timezone);
+  const overlapByWindow = new Map<string, number>();
+  const firstIndexOfUser = new Map<string, number>();
+
+  agents.forEach((agent: unknown, i: number) => {
+    if (!isRecord(agent)) return;
+    const parts = wellFormedParts(agent, !agentsWithIssues.has(i));
+    const at = `agents[${i}]`;
+
+    if (parts.userId !== undefined) {
+      const first = firstIndexOfUser.get(parts.userId);
+      if (first === undefined) firstIndexOfUser.set(parts.userId, i);
+      else {
+        errors.push({
+          path: `${at}.userId`,
+          code: PolicyErrorCode.duplicateUserId,
+          message: `userId ${JSON.stringify(parts.userId)} is already used by agents[${first}]`,
+        });
+      }
+    }
+
+    if (parts.skills !== undefined && index.requiredSkills.length > 0) {
+      const skills = parts.skills;
+      const missing = index.requiredSkills.filter((skill) => !skills.includes(skill));
+      if (missing.length > 0) {
+        errors.push({
+          path: `${at}.skills`,
+          code: PolicyErrorCode.missingRequiredSkill,
+          message: `missing required skill(s): ${missing.join(', ')}`,
+        });
+      }
+    }
+
+    if (
+      parts.maxConcurrentCalls !== undefined &&
+      parts.maxConcurrentCalls > policy.maxConcurrentCallsPerAgent
+    ) {
+      errors.push({
+        path: `${at}.maxConcurrentCalls`,
+        code: PolicyErrorCode.maxConcurrentCallsExceeded,
+        message: `must be at most ${policy.maxConcurrentCallsPerAgent} on this campaign`,
+      });
+    }
+
+    if (parts.timezone !== undefined && !index.allowedTimezones.has(parts.timezone)) {
+      errors.push({
+        path: `${at}.availabilityWindow.timezone`,
+        code: PolicyErrorCode.timezoneNotAllowed,
+        message: `${parts.timezone} is not an allowed agent time zone of this campaign (${policy.allowedAgentTimezones.join(', ')})`,
+      });
+    }
+
+    if (parts.window !== undefined) {
+      const window = parts.window;
+      const key = `${window.start}|${window.end}|${window.timezone}`;
+      let overlap = overlapByWindow.get(key);
+      if (overlap === undefined) {
+        overlap = windowOverlapMinutes(window, policy.callingHours, policy.timezone, campaignDate);
+        overlapByWindow.set(key, overlap);
+      }
+      if (overlap < policy.minWindowOverlapMinutes) {
+        errors.push({
+          path: `${at}.availabilityWindow`,
+          code: PolicyErrorCode.insufficientWindowOverlap,
+          message:
+            `overlaps the calling hours (${index.callingHoursLabel}) on ${campaignDate} by ${overlap} min, ` +
+            `at least ${policy.minWindowOverlapMinutes} min required`,
+        });
+      }
+    }
+  });
+  return errors;
+}
+
+const AGENT_INDEX = /^agents\[(\d+)\]/;
+
+/** Submission-level errors first, then each agent's errors in index order (stable within an agent). */
+function orderErrors(errors: FieldError[]): FieldError[] {
+  const rank = (error: FieldError) => {
+    const match = AGENT_INDEX.exec(error.path);
+    return match ? Number(match[1]) : -1;
+  };
+  return errors
+    .map((error, position) => ({ error, position, rank: rank(error) }))
+    .sort((a, b) => a.rank - b.rank || a.position - b.position)
+    .map(({ error }) => error);
+}
