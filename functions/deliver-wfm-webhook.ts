@@ -1,9 +1,9 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
@@ -22,7 +22,10 @@ const env = parseEnv(
     WFM_QUEUE_URL: z.string().url(),
     WFM_SECRET_ID: z.string().min(1),
     WFM_ENDPOINTS: WfmEndpointsEnvSchema.default([]),
-    WFM_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    WFM_ALLOW_PRIVATE_TARGETS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     WFM_RETRY_BASE_SECONDS: positiveInt(5),
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
   }),
@@ -43,7 +46,10 @@ export class WebhookDeliveryError extends Error {
 }
 
 async function signingSecrets(): Promise<string[]> {
-  const value = await getSecret(env.WFM_SECRET_ID, { maxAge: env.SECRETS_MAX_AGE_SECONDS, transform: 'json' });
+  const value = await getSecret(env.WFM_SECRET_ID, {
+    maxAge: env.SECRETS_MAX_AGE_SECONDS,
+    transform: 'json',
+  });
   const parsed = WfmSigningSecretSchema.safeParse(value);
   // The issues name fields only: the secret's values never reach a log line.
   if (!parsed.success) throw new WebhookDeliveryError(`WFM signing secret ${env.WFM_SECRET_ID} is malformed`);
@@ -52,10 +58,16 @@ async function signingSecrets(): Promise<string[]> {
 
 async function deliverRecord(record: SQSRecord, context: Context): Promise<void> {
   const parsed = WfmDeliveryMessageSchema.safeParse(JSON.parse(record.body));
-  if (!parsed.success) throw new WebhookDeliveryError(`WFM message ${record.messageId} is not a delivery message`);
+  if (!parsed.success)
+    throw new WebhookDeliveryError(`WFM message ${record.messageId} is not a delivery message`);
   const { event, endpoint: endpointName } = parsed.data;
   const endpoint = endpoints.get(endpointName);
-  const log = { eventId: event.id, eventType: event.type, endpoint: endpointName, assignmentId: event.data.assignmentId };
+  const log = {
+    eventId: event.id,
+    eventType: event.type,
+    endpoint: endpointName,
+    assignmentId: event.data.assignmentId,
+  };
   if (!endpoint) throw new WebhookDeliveryError(`WFM endpoint ${endpointName} is not configured`);
   const receiveCount = Number(record.attributes.ApproximateReceiveCount);
   const outcome = await deliverWebhook({
@@ -68,7 +80,12 @@ async function deliverRecord(record: SQSRecord, context: Context): Promise<void>
   switch (outcome.kind) {
     case 'delivered':
       metrics.addMetric('WebhookDelivered', MetricUnit.Count, 1);
-      logger.info('webhook delivered', { ...log, status: outcome.status, durationMs: outcome.durationMs, receiveCount });
+      logger.info('webhook delivered', {
+        ...log,
+        status: outcome.status,
+        durationMs: outcome.durationMs,
+        receiveCount,
+      });
       return;
     case 'disabled':
       metrics.addMetric('WebhookEndpointGone', MetricUnit.Count, 1);
@@ -84,7 +101,12 @@ async function deliverRecord(record: SQSRecord, context: Context): Promise<void>
         baseSeconds: env.WFM_RETRY_BASE_SECONDS,
       });
       await delayRedelivery(sqs, env.WFM_QUEUE_URL, record.receiptHandle, delaySeconds);
-      logger.warn('webhook delivery will be retried', { ...log, reason: outcome.reason, receiveCount, delaySeconds });
+      logger.warn('webhook delivery will be retried', {
+        ...log,
+        reason: outcome.reason,
+        receiveCount,
+        delaySeconds,
+      });
       throw new WebhookDeliveryError(outcome.reason);
     }
   }

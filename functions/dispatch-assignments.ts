@@ -1,13 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
 import { CxoneConverger } from '../lib/adapters/cxone-converger.ts';
+import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
 import { delayRedelivery, SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
@@ -15,12 +15,12 @@ import { type Delivery, dispatchAssignment } from '../lib/app/dispatch.ts';
 import { RetryLaterError } from '../lib/app/errors.ts';
 import { DispatchMessageSchema } from '../lib/app/messages.ts';
 import { createCxoneClient } from '../lib/cxone/client.ts';
-import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
-import { retryDelaySeconds } from '../lib/wfm/retry.ts';
 import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
+import { dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
-import { dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
+import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
+import { retryDelaySeconds } from '../lib/wfm/retry.ts';
 
 const env = parseEnv(
   TableEnv.extend(PoliciesEnv.shape).extend({
@@ -30,7 +30,10 @@ const env = parseEnv(
     DISPATCH_MAX_RECEIVE_COUNT: positiveInt(5),
     CXONE_SECRET_ID: z.string().min(1),
     CXONE_TARGET: z.enum(['admin', 'campaign-agents']).default('admin'),
-    CXONE_API_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v30.0'),
+    CXONE_API_VERSION: z
+      .string()
+      .regex(/^v\d+\.\d+$/)
+      .default('v30.0'),
     CXONE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
     DISPATCH_RETRY_BASE_SECONDS: positiveInt(5),
@@ -101,7 +104,8 @@ async function dispatchRecord(record: SQSRecord, context: Context): Promise<void
     throw new PoisonMessageError(record.messageId, 'not JSON');
   }
   const parsed = DispatchMessageSchema.safeParse(body);
-  if (!parsed.success) throw new PoisonMessageError(record.messageId, parsed.error.issues[0]?.message ?? 'invalid');
+  if (!parsed.success)
+    throw new PoisonMessageError(record.messageId, parsed.error.issues[0]?.message ?? 'invalid');
   const message = parsed.data;
   logger.appendKeys({ assignmentId: message.assignmentId, campaignId: message.campaignId });
   const delivery = deliveryOf(record, context);

@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
@@ -18,7 +18,10 @@ const store = new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME);
 async function getAssignment(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const assignmentId = event.pathParameters?.assignmentId ?? '';
   const record = assignmentId.length <= 128 ? await store.getAssignment(assignmentId) : undefined;
-  if (!record) return problemResponse(problemOf('not-found', `Assignment ${assignmentId.slice(0, 128)} does not exist.`));
+  if (!record)
+    return problemResponse(
+      problemOf('not-found', `Assignment ${assignmentId.slice(0, 128)} does not exist.`),
+    );
   return json(200, assignmentView(record));
 }
 

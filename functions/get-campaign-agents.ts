@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
@@ -23,7 +23,8 @@ async function getCampaignAgents(event: APIGatewayProxyEventV2): Promise<HttpRes
     return problemResponse(problemOf('not-found', `Campaign ${campaignId.slice(0, 128)} is not configured.`));
   }
   const view = await campaignAgentsView(store, campaignId);
-  if (!view) return problemResponse(problemOf('not-found', `Campaign ${campaignId} has no desired state yet.`));
+  if (!view)
+    return problemResponse(problemOf('not-found', `Campaign ${campaignId} has no desired state yet.`));
   return json(200, view);
 }
 

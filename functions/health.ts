@@ -1,9 +1,9 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { json, type HttpResponse } from '../lib/http/responses.ts';
+import { type HttpResponse, json } from '../lib/http/responses.ts';
 import { TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
@@ -29,7 +29,9 @@ async function health(): Promise<HttpResponse> {
     await Promise.all([
       check('table', () => dynamo.send(new DescribeTableCommand({ TableName: env.TABLE_NAME }))),
       check('dispatchQueue', () =>
-        sqs.send(new GetQueueAttributesCommand({ QueueUrl: env.DISPATCH_QUEUE_URL, AttributeNames: ['QueueArn'] })),
+        sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: env.DISPATCH_QUEUE_URL, AttributeNames: ['QueueArn'] }),
+        ),
       ),
     ]),
   );

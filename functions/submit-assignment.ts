@@ -1,6 +1,6 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
@@ -11,8 +11,8 @@ import { submitAssignment } from '../lib/app/submit.ts';
 import { problemOf } from '../lib/domain/problem.ts';
 import { bodyLimit, parseJsonBody, problemErrors, requireJsonContentType } from '../lib/http/middlewares.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
 import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
+import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
 const env = parseEnv(
@@ -40,11 +40,19 @@ async function submit(event: APIGatewayProxyEventV2 & { parsedBody?: unknown }):
   logger.appendKeys({ campaignId });
   const outcome = await submitAssignment(
     { store, queue, clock, policyFor: (id) => policies.get(id) },
-    { campaignId, body: event.parsedBody, dryRun, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
+    {
+      campaignId,
+      body: event.parsedBody,
+      dryRun,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    },
   );
   switch (outcome.kind) {
     case 'problem':
-      logger.info('submission refused', { status: outcome.problem.status, errors: outcome.problem.errors?.length });
+      logger.info('submission refused', {
+        status: outcome.problem.status,
+        errors: outcome.problem.errors?.length,
+      });
       return problemResponse(outcome.problem);
     case 'plan':
       return json(200, outcome.body);
@@ -52,7 +60,9 @@ async function submit(event: APIGatewayProxyEventV2 & { parsedBody?: unknown }):
       logger.info('assignment accepted', {
         audit: { action: 'assignment.accepted', ...outcome.body, replayed: outcome.statusCode === 200 },
       });
-      return json(outcome.statusCode, outcome.body, { location: `/assignments/${outcome.body.assignmentId}` });
+      return json(outcome.statusCode, outcome.body, {
+        location: `/assignments/${outcome.body.assignmentId}`,
+      });
   }
 }
 

@@ -13,7 +13,11 @@ export class CxoneConverger implements CampaignConverger {
     this.client = client;
   }
 
-  async converge(target: ConvergeTarget, plan: AgentPlan[], context: ConvergeContext): Promise<ConvergeOutcome> {
+  async converge(
+    target: ConvergeTarget,
+    plan: AgentPlan[],
+    context: ConvergeContext,
+  ): Promise<ConvergeOutcome> {
     try {
       const result = await convergeWithBalancing(this.client, target, plan, context);
       return {
@@ -38,7 +42,9 @@ export class CxoneConverger implements CampaignConverger {
 
 export function mapCxoneError(error: unknown): Error {
   if (error instanceof CxonePermanentError) {
-    return new PermanentRefusalError(`CXone refused the change: ${error.message}`, error.status, { cause: error });
+    return new PermanentRefusalError(`CXone refused the change: ${error.message}`, error.status, {
+      cause: error,
+    });
   }
   if (error instanceof CxoneConflictError) {
     return new PermanentRefusalError(
@@ -51,5 +57,7 @@ export function mapCxoneError(error: unknown): Error {
     return new RetryLaterError(error.message, error.retryAfterMs, { cause: error });
   }
   // Auth failures (the secret may be rotated meanwhile), network and unknown errors: try again later.
-  return new RetryLaterError(error instanceof Error ? error.message : String(error), undefined, { cause: error });
+  return new RetryLaterError(error instanceof Error ? error.message : String(error), undefined, {
+    cause: error,
+  });
 }

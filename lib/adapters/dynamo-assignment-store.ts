@@ -16,7 +16,10 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGNMENT#${assignmentId}`, sk: 'A' });
 const campaignKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'S' });
-const idempotencyKey = (campaignId: string, key: string) => ({ pk: `IDEMPOTENCY#${campaignId}#${key}`, sk: 'I' });
+const idempotencyKey = (campaignId: string, key: string) => ({
+  pk: `IDEMPOTENCY#${campaignId}#${key}`,
+  sk: 'I',
+});
 
 function epochSeconds(iso: string, plusSeconds: number): number {
   return Math.floor(Date.parse(iso) / 1000) + plusSeconds;
@@ -66,9 +69,7 @@ export class DynamoAssignmentStore implements AssignmentStore {
         Key: campaignKey(record.campaignId),
         UpdateExpression:
           'SET campaignId = :campaignId, latestAssignmentId = :id, desired = :desired, submittedAt = :at',
-        ...(expectedLatest === undefined
-          ? {}
-          : { ConditionExpression: 'latestAssignmentId = :expected' }),
+        ...(expectedLatest === undefined ? {} : { ConditionExpression: 'latestAssignmentId = :expected' }),
         ExpressionAttributeValues: {
           ':campaignId': record.campaignId,
           ':id': record.assignmentId,
@@ -80,7 +81,10 @@ export class DynamoAssignmentStore implements AssignmentStore {
     };
   }
 
-  async createAssignment(record: AssignmentRecord, idempotency?: IdempotencyClaim): Promise<CreateAssignmentOutcome> {
+  async createAssignment(
+    record: AssignmentRecord,
+    idempotency?: IdempotencyClaim,
+  ): Promise<CreateAssignmentOutcome> {
     const items: TransactItem[] = [];
     if (idempotency) {
       items.push({
@@ -123,7 +127,9 @@ export class DynamoAssignmentStore implements AssignmentStore {
   async createRebalance(record: AssignmentRecord, expectedLatest: string): Promise<boolean> {
     try {
       await this.doc.send(
-        new TransactWriteCommand({ TransactItems: [this.putAssignment(record), this.setLatest(record, expectedLatest)] }),
+        new TransactWriteCommand({
+          TransactItems: [this.putAssignment(record), this.setLatest(record, expectedLatest)],
+        }),
       );
       return true;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type CampaignPolicy, CampaignPoliciesSchema } from '../domain/schemas.ts';
+import { CampaignPoliciesSchema, type CampaignPolicy } from '../domain/schemas.ts';
 import { ConfigurationError } from '../runtime/env.ts';
 
 export interface PolicyCatalog {
@@ -15,7 +15,9 @@ export function loadPolicyCatalog(path: string): PolicyCatalog {
   try {
     raw = JSON.parse(readFileSync(fullPath, 'utf8'));
   } catch (error) {
-    throw new ConfigurationError(`Cannot read campaign policies from ${fullPath}: ${(error as Error).message}`);
+    throw new ConfigurationError(
+      `Cannot read campaign policies from ${fullPath}: ${(error as Error).message}`,
+    );
   }
   const parsed = CampaignPoliciesSchema.safeParse(raw);
   if (!parsed.success) {

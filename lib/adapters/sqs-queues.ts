@@ -1,7 +1,7 @@
 import {
   ChangeMessageVisibilityCommand,
-  type SendMessageBatchRequestEntry,
   SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -61,7 +61,9 @@ export class SqsWfmEventQueue implements WfmEventQueue {
       const entries: SendMessageBatchRequestEntry[] = messages
         .slice(start, start + SQS_BATCH_LIMIT)
         .map((message, i) => ({ Id: String(i), MessageBody: JSON.stringify(message) }));
-      const out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+      const out = await this.sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+      );
       if (out.Failed && out.Failed.length > 0) {
         const codes = out.Failed.map((f) => f.Code).join(', ');
         throw new QueueSendError(`${out.Failed.length} WFM delivery message(s) were not queued (${codes})`);
@@ -79,6 +81,10 @@ export async function delayRedelivery(
 ): Promise<void> {
   const visibility = Math.max(0, Math.min(43_200, Math.ceil(seconds)));
   await sqs.send(
-    new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: visibility }),
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: visibility,
+    }),
   );
 }

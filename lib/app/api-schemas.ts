@@ -23,7 +23,10 @@ export const PlanResponseSchema = z
     evaluatedAt: z.iso.datetime(),
     agents: z.array(AgentPlanSchema),
   })
-  .meta({ id: 'Plan', description: 'Dry run: what applying this desired state now would do; nothing is stored.' });
+  .meta({
+    id: 'Plan',
+    description: 'Dry run: what applying this desired state now would do; nothing is stored.',
+  });
 
 export const AssignmentResultSchema = z
   .strictObject({
@@ -32,7 +35,9 @@ export const AssignmentResultSchema = z
     added: z.array(z.string()),
     updated: z.array(z.string()),
     removed: z.array(z.string()),
-    dropped: z.array(z.string()).meta({ description: 'Deactivated by load balancing after a capacity conflict.' }),
+    dropped: z
+      .array(z.string())
+      .meta({ description: 'Deactivated by load balancing after a capacity conflict.' }),
     failedAgents: z.array(z.strictObject({ userId: z.string(), reason: z.string() })),
     cxoneReads: z.int().min(0),
     cxoneWrites: z.int().min(0),

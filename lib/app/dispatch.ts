@@ -78,7 +78,9 @@ export async function dispatchAssignment(
       campaignId: record.campaignId,
       reason: `a newer desired state (${campaign.latestAssignmentId}) is queued`,
     });
-    return finish(deps, record, 'superseded', delivery, { detail: { supersededBy: campaign.latestAssignmentId } });
+    return finish(deps, record, 'superseded', delivery, {
+      detail: { supersededBy: campaign.latestAssignmentId },
+    });
   }
 
   const startedAt = clock.now();
@@ -153,7 +155,9 @@ async function finish(
   details: FinishDetails,
 ): Promise<DispatchResult> {
   const now = deps.clock.now();
-  const changes: AgentChange[] = details.outcome ? agentChanges(details.outcome.before, details.outcome.after) : [];
+  const changes: AgentChange[] = details.outcome
+    ? agentChanges(details.outcome.before, details.outcome.after)
+    : [];
   const dropped = details.outcome?.dropped ?? [];
   const totalMs = Math.max(0, now.getTime() - Date.parse(record.submittedAt));
   const latency = details.outcome &&
@@ -162,7 +166,8 @@ async function finish(
       cxoneMs: details.outcome.cxoneMs,
       totalMs,
     };
-  const firstSequence = changes.length > 0 ? await deps.store.reserveSequence(record.campaignId, changes.length) : 0;
+  const firstSequence =
+    changes.length > 0 ? await deps.store.reserveSequence(record.campaignId, changes.length) : 0;
   const events = buildFinalEvents({
     record,
     status,
@@ -225,7 +230,12 @@ async function flushPendingEvents(deps: DispatchDeps, record: AssignmentRecord):
   await deps.store.clearPendingEvents(record.assignmentId);
 }
 
-function auditPlan(deps: DispatchDeps, record: AssignmentRecord, plan: AgentPlan[], outcome: ConvergeOutcome): void {
+function auditPlan(
+  deps: DispatchDeps,
+  record: AssignmentRecord,
+  plan: AgentPlan[],
+  outcome: ConvergeOutcome,
+): void {
   const changed = new Set([...outcome.added, ...outcome.updated, ...outcome.removed, ...outcome.dropped]);
   const failed = new Map(outcome.failedAgents.map((f) => [f.userId, f.reason]));
   for (const agent of plan) {

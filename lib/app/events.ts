@@ -16,7 +16,10 @@ export interface AgentChange {
 }
 
 /** Per-agent changes between CXone's state before and after the writes, sorted by userId. */
-export function agentChanges(before: readonly SkillAssignment[], after: readonly SkillAssignment[]): AgentChange[] {
+export function agentChanges(
+  before: readonly SkillAssignment[],
+  after: readonly SkillAssignment[],
+): AgentChange[] {
   const previous = new Map(before.map((a) => [a.userId, a]));
   const current = new Map(after.map((a) => [a.userId, a]));
   const changes: AgentChange[] = [];
@@ -65,7 +68,12 @@ export function buildFinalEvents(input: FinalEventInput): WfmEvent[] {
   );
   if (input.dropped.length > 0) {
     events.push(
-      buildCampaignEvent({ ...facts, change: 'agents_dropped', status, details: { droppedAgents: input.dropped } }),
+      buildCampaignEvent({
+        ...facts,
+        change: 'agents_dropped',
+        status,
+        details: { droppedAgents: input.dropped },
+      }),
     );
   }
   const details = { kind: record.kind, ...(input.details ?? {}) };

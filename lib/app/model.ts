@@ -2,7 +2,11 @@ import type { z } from 'zod';
 import type { Submission } from '../domain/schemas.ts';
 import type { SkillAssignment } from '../domain/types.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
-import type { AssignmentLatencySchema, AssignmentResultSchema, AssignmentStatusSchema } from './api-schemas.ts';
+import type {
+  AssignmentLatencySchema,
+  AssignmentResultSchema,
+  AssignmentStatusSchema,
+} from './api-schemas.ts';
 
 export type AssignmentStatus = z.infer<typeof AssignmentStatusSchema>;
 export const FINAL_STATUSES = ['applied', 'partially_applied', 'rejected', 'failed', 'superseded'] as const;

@@ -15,7 +15,10 @@ export type CreateAssignmentOutcome =
 /** Persistence of assignments and per-campaign desired state (DynamoDB when deployed). */
 export interface AssignmentStore {
   /** Stores the assignment and makes it the campaign's latest desired state, atomically with the idempotency claim. */
-  createAssignment(record: AssignmentRecord, idempotency?: IdempotencyClaim): Promise<CreateAssignmentOutcome>;
+  createAssignment(
+    record: AssignmentRecord,
+    idempotency?: IdempotencyClaim,
+  ): Promise<CreateAssignmentOutcome>;
   /** Like createAssignment, but only while the campaign's latest assignment is still `expectedLatest`. */
   createRebalance(record: AssignmentRecord, expectedLatest: string): Promise<boolean>;
   getAssignment(assignmentId: string): Promise<AssignmentRecord | undefined>;

@@ -56,7 +56,8 @@ async function rebalanceCampaign(deps: RebalanceDeps, policy: CampaignPolicy): P
     agentsRequested: state.desired.agents.length,
     desired: state.desired,
   };
-  if (!(await deps.store.createRebalance(record, state.latestAssignmentId))) return { campaignId, action: 'raced' };
+  if (!(await deps.store.createRebalance(record, state.latestAssignmentId)))
+    return { campaignId, action: 'raced' };
   await deps.queue.send({ assignmentId: record.assignmentId, campaignId, kind: 'rebalance', enqueuedAt: at });
   await deps.store.markEnqueued(record.assignmentId, at);
   return {

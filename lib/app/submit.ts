@@ -46,13 +46,17 @@ export function bodyHash(body: unknown): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
 
-function accepted(record: Pick<AssignmentRecord, 'assignmentId' | 'campaignId' | 'agentsRequested'>): Accepted {
+function accepted(
+  record: Pick<AssignmentRecord, 'assignmentId' | 'campaignId' | 'agentsRequested'>,
+): Accepted {
   return {
     assignmentId: record.assignmentId,
     campaignId: record.campaignId,
@@ -65,7 +69,10 @@ function accepted(record: Pick<AssignmentRecord, 'assignmentId' | 'campaignId' |
 export async function submitAssignment(deps: SubmitDeps, request: SubmitRequest): Promise<SubmitOutcome> {
   const policy = deps.policyFor(request.campaignId);
   if (!policy) {
-    return { kind: 'problem', problem: problemOf('not-found', `Campaign ${request.campaignId} is not configured.`) };
+    return {
+      kind: 'problem',
+      problem: problemOf('not-found', `Campaign ${request.campaignId} is not configured.`),
+    };
   }
   if (request.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(request.idempotencyKey)) {
     return {
@@ -106,7 +113,9 @@ export async function submitAssignment(deps: SubmitDeps, request: SubmitRequest)
     desired: submission,
   };
   const claim =
-    request.idempotencyKey === undefined ? undefined : { key: request.idempotencyKey, bodyHash: bodyHash(request.body) };
+    request.idempotencyKey === undefined
+      ? undefined
+      : { key: request.idempotencyKey, bodyHash: bodyHash(request.body) };
   const created = await deps.store.createAssignment(record, claim);
   if (created.created) {
     await enqueue(deps, record, at);
@@ -134,19 +143,30 @@ async function enqueue(deps: SubmitDeps, record: AssignmentRecord, at: string): 
   await deps.store.markEnqueued(record.assignmentId, at);
 }
 
-async function replay(deps: SubmitDeps, assignmentId: string, claimedAt: string, now: Date): Promise<SubmitOutcome> {
+async function replay(
+  deps: SubmitDeps,
+  assignmentId: string,
+  claimedAt: string,
+  now: Date,
+): Promise<SubmitOutcome> {
   const existing = await deps.store.getAssignment(assignmentId);
   if (!existing) {
     return {
       kind: 'problem',
-      problem: problemOf('conflict', 'A request with this Idempotency-Key is still in flight; retry shortly.'),
+      problem: problemOf(
+        'conflict',
+        'A request with this Idempotency-Key is still in flight; retry shortly.',
+      ),
     };
   }
   if (existing.enqueuedAt) return { kind: 'accepted', statusCode: 200, body: accepted(existing) };
   if (now.getTime() - Date.parse(claimedAt) < IDEMPOTENCY_TAKEOVER_MS) {
     return {
       kind: 'problem',
-      problem: problemOf('conflict', 'A request with this Idempotency-Key is still in flight; retry shortly.'),
+      problem: problemOf(
+        'conflict',
+        'A request with this Idempotency-Key is still in flight; retry shortly.',
+      ),
     };
   }
   // The first request stored the state but died before queueing it: this retry finishes the job.

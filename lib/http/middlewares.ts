@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { problemOf } from '../domain/problem.ts';
-import { type HttpResponse, HttpProblemError, problemResponse } from './responses.ts';
+import { HttpProblemError, type HttpResponse, problemResponse } from './responses.ts';
 
 type HttpMiddleware = MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>;
 
@@ -63,7 +63,9 @@ export function requireJsonContentType(): HttpMiddleware {
         throw new HttpProblemError(
           problemOf(
             'unsupported-media-type',
-            contentType ? `Content-Type '${contentType.slice(0, 100)}' is not JSON.` : 'Content-Type is missing; send application/json.',
+            contentType
+              ? `Content-Type '${contentType.slice(0, 100)}' is not JSON.`
+              : 'Content-Type is missing; send application/json.',
           ),
         );
       }
@@ -72,16 +74,23 @@ export function requireJsonContentType(): HttpMiddleware {
 }
 
 /** Parses the JSON body into `event.parsedBody`; 400 with the parser's position on malformed JSON. */
-export function parseJsonBody(): MiddlewareObj<APIGatewayProxyEventV2 & { parsedBody?: unknown }, HttpResponse> {
+export function parseJsonBody(): MiddlewareObj<
+  APIGatewayProxyEventV2 & { parsedBody?: unknown },
+  HttpResponse
+> {
   return {
     name: 'parseJsonBody',
     before: ({ event }) => {
-      const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+      const raw = event.isBase64Encoded
+        ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+        : (event.body ?? '');
       try {
         event.parsedBody = JSON.parse(raw);
       } catch (error) {
         const reason = error instanceof SyntaxError ? error.message : 'unreadable body';
-        throw new HttpProblemError(problemOf('malformed-json', `The body is not valid JSON: ${reason.slice(0, 200)}`));
+        throw new HttpProblemError(
+          problemOf('malformed-json', `The body is not valid JSON: ${reason.slice(0, 200)}`),
+        );
       }
     },
   };

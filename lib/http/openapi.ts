@@ -78,7 +78,9 @@ export function buildOpenApiDocument() {
             },
             '202': {
               description: 'Accepted and queued',
-              headers: { Location: { schema: { type: 'string' }, description: '/assignments/{assignmentId}' } },
+              headers: {
+                Location: { schema: { type: 'string' }, description: '/assignments/{assignmentId}' },
+              },
               content: jsonContent('Accepted'),
             },
             '400': problem('Malformed JSON or a bad parameter'),
@@ -133,7 +135,8 @@ export function buildOpenApiDocument() {
           type: 'apiKey',
           name: 'Authorization',
           in: 'header',
-          description: 'AWS SigV4 (IAM auth, the default); a JWT bearer token when the JWT authorizer is chosen.',
+          description:
+            'AWS SigV4 (IAM auth, the default); a JWT bearer token when the JWT authorizer is chosen.',
         },
       },
       schemas: componentSchemas(),
