@@ -1,0 +1,41 @@
+import { balanceOnConflict, MAX_BALANCING_ROUNDS } from '../domain/load-balance.ts';
+import { toSkillAssignments } from '../domain/planner.ts';
+import type { AgentPlan } from '../domain/types.ts';
+import { CxoneConflictError } from './errors.ts';
+import type { CallContext, CampaignTarget, ConvergeResult, CxoneAssignmentClient } from './types.ts';
+
+export interface BalancedConvergeResult extends ConvergeResult {
+  /** userIds made inactive by load balancing, sorted; empty when CXone accepted the first plan. */
+  dropped: string[];
+  /** The plan that was finally applied. */
+  plan: AgentPlan[];
+  /** Capacity conflicts answered by re-planning (0 … MAX_BALANCING_ROUNDS). */
+  balancingRounds: number;
+}
+
+/**
+ * Converges to `plan`; on a capacity conflict re-plans with CXone's limit (`balanceOnConflict`) and tries again,
+ * at most MAX_BALANCING_ROUNDS times. A conflict after the last round, or one that balancing cannot answer by
+ * dropping anyone, is rethrown: the loop always ends (the Go sketch re-sent the same agents forever).
+ */
+export async function convergeWithBalancing(
+  client: CxoneAssignmentClient,
+  target: CampaignTarget,
+  plan: AgentPlan[],
+  ctx: CallContext,
+): Promise<BalancedConvergeResult> {
+  let current = plan;
+  const dropped = new Set<string>();
+  for (let round = 0; ; round++) {
+    try {
+      const result = await client.converge(target, toSkillAssignments(current), ctx);
+      return { ...result, dropped: [...dropped].sort(), plan: current, balancingRounds: round };
+    } catch (error) {
+      if (!(error instanceof CxoneConflictError) || round >= MAX_BALANCING_ROUNDS) throw error;
+      const balanced = balanceOnConflict(current, error.limit);
+      if (balanced.dropped.length === 0) throw error;
+      for (const userId of balanced.dropped) dropped.add(userId);
+      current = balanced.plan;
+    }
+  }
+}

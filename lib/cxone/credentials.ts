@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { CxoneCredentialsError } from './errors.ts';
+
+export type CxoneTargetName = 'admin' | 'campaign-agents';
+
+const nonEmpty = z.string().min(1);
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
+
+/**
+ * The CXone credentials secret (JSON). Every target needs clientId/clientSecret/issuer; the `admin` target also
+ * needs the access key (CXone's password grant). Extra fields are ignored so operators may keep notes in it.
+ */
+const campaignAgentsCredentialsSchema = z.object({
+  clientId: nonEmpty,
+  clientSecret: nonEmpty,
+  issuer: httpUrl,
+  accessKeyId: nonEmpty.optional(),
+  accessKeySecret: nonEmpty.optional(),
+  tenantId: nonEmpty.optional(),
+  apiEndpoint: httpUrl.optional(),
+});
+
+const adminCredentialsSchema = campaignAgentsCredentialsSchema.extend({
+  accessKeyId: nonEmpty,
+  accessKeySecret: nonEmpty,
+});
+
+export type CxoneCredentials = z.output<typeof campaignAgentsCredentialsSchema>;
+
+export interface CredentialsProvider {
+  /** The current credentials (may be cached). */
+  get(): Promise<CxoneCredentials>;
+  /** Re-reads the source, bypassing any cache; called once after CXone refused the credentials. */
+  refresh(): Promise<CxoneCredentials>;
+}
+
+export function credentialsSchemaFor(target: CxoneTargetName) {
+  return target === 'admin' ? adminCredentialsSchema : campaignAgentsCredentialsSchema;
+}
+
+/**
+ * Validates credentials for a target. The error names the offending fields and why, never a value
+ * (zod's own messages are not used since future versions might echo input).
+ */
+export function parseCxoneCredentials(value: unknown, target: CxoneTargetName, source = 'credentials') {
+  const result = credentialsSchemaFor(target).safeParse(value);
+  if (result.success) return result.data as CxoneCredentials;
+  const problems = result.error.issues.map((issue) => {
+    const field = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+    return `${field} (${issue.code === 'invalid_type' && issue.path.length > 0 ? 'missing or not a string' : issue.code})`;
+  });
+  throw new CxoneCredentialsError(`CXone ${source} invalid for target ${target}: ${problems.join(', ')}`);
+}
+
+/** Fixed credentials (tests, local runs); `refresh` returns the same values. */
+export function staticCredentials(credentials: CxoneCredentials): CredentialsProvider {
+  return {
+    get: async () => credentials,
+    refresh: async () => credentials,
+  };
+}

@@ -1,0 +1,64 @@
+// Typed CXone client errors. The dispatcher maps them to assignment statuses:
+// retryable → back to SQS (visibility delay from retryAfterMs when known), permanent/auth → rejected,
+// conflict → load balancing (lib/cxone/converge.ts).
+
+export interface CxoneErrorDetails {
+  status?: number;
+  /** CXone's `error` code, e.g. `invalid_request`. */
+  code?: string;
+  /** The request that failed, e.g. `POST /skills/{skillId}/agents` (no query, no credentials). */
+  operation?: string;
+  cause?: unknown;
+}
+
+export class CxoneError extends Error {
+  override name = 'CxoneError';
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly operation: string | undefined;
+
+  constructor(message: string, details: CxoneErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.status = details.status;
+    this.code = details.code;
+    this.operation = details.operation;
+  }
+}
+
+/** 429, 5xx, network error, timeout or a deadline reached: try again later (the caller decides when). */
+export class CxoneRetryableError extends CxoneError {
+  override name = 'CxoneRetryableError';
+  /** How long the server (Retry-After) or the client-side rate limiter asked to wait, when known. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, details: CxoneErrorDetails & { retryAfterMs?: number } = {}) {
+    super(message, details);
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** The token request or the API refused our credentials even after a fresh token and a re-read secret. */
+export class CxoneAuthError extends CxoneError {
+  override name = 'CxoneAuthError';
+}
+
+/** 400 / 403 / 404 and other 4xx: retrying cannot help. */
+export class CxonePermanentError extends CxoneError {
+  override name = 'CxonePermanentError';
+}
+
+/** 409: CXone refused the change for capacity; `limit` is the most active agents it accepts, when it said. */
+export class CxoneConflictError extends CxoneError {
+  override name = 'CxoneConflictError';
+  readonly limit: number | undefined;
+
+  constructor(message: string, details: CxoneErrorDetails & { limit?: number } = {}) {
+    super(message, details);
+    this.limit = details.limit;
+  }
+}
+
+/** The credentials secret is missing fields or malformed. Names the fields, never their values. */
+export class CxoneCredentialsError extends CxoneAuthError {
+  override name = 'CxoneCredentialsError';
+}

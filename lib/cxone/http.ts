@@ -1,0 +1,181 @@
+// One HTTP exchange with CXone, retried here and nowhere else: 429 / 5xx / network / timeout with capped
+// full-jitter backoff or the server's Retry-After; never a sleep past the caller's deadline; 4xx never retried.
+import { type BackoffPolicy, fullJitterDelayMs } from './backoff.ts';
+import { CxoneAuthError, CxoneConflictError, CxonePermanentError, CxoneRetryableError } from './errors.ts';
+import type { TokenBucket } from './rate-limiter.ts';
+import { parseRetryAfter } from './retry-after.ts';
+import type { CallContext } from './types.ts';
+
+export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface RetryEvent {
+  operation: string;
+  correlationId: string;
+  /** The attempt that just failed (1-based). */
+  attempt: number;
+  status: number | undefined;
+  delayMs: number;
+  /** The delay came from the server's Retry-After. */
+  retryAfter: boolean;
+}
+
+export interface HttpOptions {
+  fetch: FetchFn;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  backoff: BackoffPolicy;
+  maxAttempts: number;
+  maxRetryAfterMs: number;
+  requestTimeoutMs: number;
+  onRetry?: (event: RetryEvent) => void;
+}
+
+export interface CxoneRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  /** Names the call in errors and retry events without ids or query, e.g. `GET /skills/{skillId}/agents`. */
+  operation: string;
+  headers?: Record<string, string>;
+  body?: string | URLSearchParams;
+  limiter: TokenBucket;
+  ctx: CallContext;
+}
+
+export interface CxoneResponse {
+  status: number;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: unknown;
+}
+
+const MAX_DESCRIPTION_LENGTH = 300;
+
+export async function sendWithRetry(options: HttpOptions, request: CxoneRequest): Promise<CxoneResponse> {
+  const { ctx } = request;
+  for (let attempt = 1; ; attempt++) {
+    if (options.now() >= ctx.deadline) {
+      throw new CxoneRetryableError(`${request.operation}: deadline reached before the request could start`, {
+        operation: request.operation,
+      });
+    }
+    await request.limiter.acquire(ctx.deadline);
+
+    let failure: CxoneRetryableError;
+    try {
+      return await sendOnce(options, request);
+    } catch (error) {
+      if (!(error instanceof CxoneRetryableError)) throw error;
+      failure = error;
+    }
+
+    if (failure.status === 429) request.limiter.drain();
+    if (attempt >= options.maxAttempts) throw failure;
+    const delayMs = failure.retryAfterMs ?? fullJitterDelayMs(attempt, options.random, options.backoff);
+    if (options.now() + delayMs >= ctx.deadline) throw failure;
+    options.onRetry?.({
+      operation: request.operation,
+      correlationId: ctx.correlationId,
+      attempt,
+      status: failure.status,
+      delayMs,
+      retryAfter: failure.retryAfterMs !== undefined,
+    });
+    await options.sleep(delayMs);
+  }
+}
+
+async function sendOnce(options: HttpOptions, request: CxoneRequest): Promise<CxoneResponse> {
+  const { operation, ctx } = request;
+  const timeoutMs = Math.max(1, Math.min(options.requestTimeoutMs, ctx.deadline - options.now()));
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    CorrelationId: ctx.correlationId,
+    ...request.headers,
+  };
+  if (typeof request.body === 'string') headers['Content-Type'] ??= 'application/json';
+
+  let response: Response;
+  let text: string;
+  try {
+    response = await options.fetch(request.url, {
+      method: request.method,
+      headers,
+      body: request.body,
+      redirect: 'error',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+  } catch (error) {
+    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    throw new CxoneRetryableError(
+      `${operation}: ${timedOut ? `no answer within ${timeoutMs} ms` : 'network error'}`,
+      { operation, cause: error },
+    );
+  }
+
+  const body = parseJson(text);
+  const status = response.status;
+  if (status >= 200 && status < 300) {
+    if (body === INVALID_JSON) {
+      throw new CxonePermanentError(`${operation}: answered ${status} with a body that is not JSON`, {
+        status,
+        operation,
+      });
+    }
+    return { status, body };
+  }
+  throw errorForStatus(options, operation, response, body === INVALID_JSON ? undefined : body);
+}
+
+function errorForStatus(options: HttpOptions, operation: string, response: Response, body: unknown) {
+  const status = response.status;
+  const { code, description } = describeErrorBody(body);
+  const message = `${operation}: CXone answered ${status}${description ? ` — ${description}` : ''}`;
+  const details = { status, operation, ...(code ? { code } : {}) };
+
+  if (status === 429 || status === 408 || status >= 500) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), {
+      nowMs: options.now(),
+      dateHeader: response.headers.get('date'),
+      maxMs: options.maxRetryAfterMs,
+    });
+    return new CxoneRetryableError(message, {
+      ...details,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+  if (status === 401) return new CxoneAuthError(message, details);
+  if (status === 409) {
+    const limit =
+      isRecord(body) && typeof body.maxActiveAgents === 'number' ? body.maxActiveAgents : undefined;
+    return new CxoneConflictError(message, { ...details, ...(limit === undefined ? {} : { limit }) });
+  }
+  return new CxonePermanentError(message, details);
+}
+
+/** CXone errors are `{error, error_description}` or `{message}`. */
+export function describeErrorBody(body: unknown): {
+  code: string | undefined;
+  description: string | undefined;
+} {
+  if (!isRecord(body)) return { code: undefined, description: undefined };
+  const code = typeof body.error === 'string' ? body.error : undefined;
+  const raw = [body.error_description, body.message, body.error].find((value) => typeof value === 'string');
+  const description = typeof raw === 'string' ? raw.slice(0, MAX_DESCRIPTION_LENGTH) : undefined;
+  return { code, description };
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

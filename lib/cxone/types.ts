@@ -1,0 +1,48 @@
+import type { SkillAssignment } from '../domain/types.ts';
+
+/** Where one campaign's agents live in CXone: the campaign id (campaign-agents target) and its outbound skill. */
+export interface CampaignTarget {
+  campaignId: string;
+  skillId: number;
+}
+
+export interface CallContext {
+  /** Sent as the `CorrelationId` header on every call (CXone echoes it); use the assignmentId. */
+  correlationId: string;
+  /** Epoch ms. No request starts and no retry sleeps past it; the caller then re-queues the message. */
+  deadline: number;
+}
+
+export interface FailedAgent {
+  userId: string;
+  reason: string;
+  /** True when trying again later may succeed (e.g. a transient per-agent error or not yet visible). */
+  retryable: boolean;
+}
+
+export interface ConvergeResult {
+  /** API reads made: skill-agent reads (first and verifying) and agent-directory pages; not token or discovery. */
+  reads: number;
+  /** Write requests made; 0 when CXone already matched the desired state. */
+  writes: number;
+  added: string[];
+  updated: string[];
+  removed: string[];
+  failedAgents: FailedAgent[];
+  /** The verifying read matches the desired state exactly. */
+  verified: boolean;
+  /** CXone's state at the first read, before any write (for per-agent events: activated, deactivated…). */
+  before: SkillAssignment[];
+  /** CXone's state after the verifying read (or the first read when nothing was written). */
+  current: SkillAssignment[];
+  /** Wall time spent in CXone calls for this converge, including retries. */
+  cxoneMs: number;
+}
+
+/** What the dispatcher uses, whatever the target. Create one per Lambda container and reuse it (token cache). */
+export interface CxoneAssignmentClient {
+  readonly target: 'admin' | 'campaign-agents';
+  readAssignments(target: CampaignTarget, ctx: CallContext): Promise<SkillAssignment[]>;
+  /** Read → diff → write only the differences → verifying read. Throws the errors of ./errors.ts. */
+  converge(target: CampaignTarget, desired: SkillAssignment[], ctx: CallContext): Promise<ConvergeResult>;
+}

@@ -1,0 +1,31 @@
+// After the writes, the verifying read is the truth: an agent is reported failed only if CXone still differs for
+// it (so a per-agent "already assigned" after a retried POST that had in fact succeeded is not a failure).
+import type { SkillDiff } from '../domain/types.ts';
+import type { FailedAgent } from './types.ts';
+
+export function explainRemaining(
+  remaining: SkillDiff,
+  outcomes: ReadonlyMap<string, FailedAgent>,
+): FailedAgent[] {
+  const userIds = [
+    ...remaining.add.map((agent) => agent.userId),
+    ...remaining.update.map((agent) => agent.userId),
+    ...remaining.remove,
+  ];
+  return [...new Set(userIds)].map(
+    (userId) => outcomes.get(userId) ?? { userId, reason: 'not as desired after the write', retryable: true },
+  );
+}
+
+/** What the writes changed: the planned diff minus the agents that still differ. */
+export function summarizeApplied(
+  diff: SkillDiff,
+  failedAgents: FailedAgent[],
+): { added: string[]; updated: string[]; removed: string[] } {
+  const failed = new Set(failedAgents.map((agent) => agent.userId));
+  return {
+    added: diff.add.map((agent) => agent.userId).filter((userId) => !failed.has(userId)),
+    updated: diff.update.map((agent) => agent.userId).filter((userId) => !failed.has(userId)),
+    removed: diff.remove.filter((userId) => !failed.has(userId)),
+  };
+}

@@ -1,0 +1,147 @@
+// A small in-memory CXone (discovery, access-key token, Admin API skill agents) for unit tests of the admin
+// target; the integration tests use the real sandbox in infra/local/cxone-sandbox.
+import type { SkillAssignment } from '../../../lib/domain/types.ts';
+import { type Handler, json, type RecordedRequest } from './fakes.ts';
+
+export const ISSUER = 'https://cxone.example';
+export const API = 'https://api-na1.cxone.example';
+export const TENANT_ID = 'tenant-1';
+
+export const CREDENTIALS = {
+  issuer: ISSUER,
+  clientId: 'client-id',
+  clientSecret: 'client-secret',
+  accessKeyId: 'key-id',
+  accessKeySecret: 'key-secret',
+};
+
+function idToken(claims: object): string {
+  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  return `${encode({ alg: 'none' })}.${encode(claims)}.`;
+}
+
+export function agentIdOf(userId: string): number {
+  return 1000 + Number(userId.replace(/\D/g, ''));
+}
+
+export class FakeCxone {
+  /** userIds that exist in the tenant. */
+  readonly users: Set<string>;
+  /** Largest page served whatever `top` asks (CXone's observed maximum is 100). */
+  pageCap = 100;
+  readonly skill = new Map<number, { isActive: boolean; proficiency: number }>();
+  tokensIssued = 0;
+  /** Respond 401 to the next N API calls. */
+  unauthorizedApiCalls = 0;
+  /** agentIds a write refuses per agent. */
+  readonly refusedAgents = new Map<number, string>();
+  /** A status every write answers (e.g. 403), instead of applying it. */
+  writeStatus: number | undefined;
+  /** Accepted password of the access key (rotate it to make the token endpoint refuse). */
+  accessKeySecret = CREDENTIALS.accessKeySecret;
+  idTokenClaims: object = { tenantId: TENANT_ID };
+  readonly skillId = 42;
+
+  constructor(initial: SkillAssignment[] = [], userCount = 20) {
+    this.users = new Set(Array.from({ length: userCount }, (_, i) => `user-${i + 1}`));
+    for (const agent of initial) {
+      this.skill.set(agentIdOf(agent.userId), { isActive: agent.isActive, proficiency: agent.proficiency });
+    }
+  }
+
+  assignments(): SkillAssignment[] {
+    return [...this.skill].map(([agentId, m]) => ({ userId: `user-${agentId - 1000}`, ...m }));
+  }
+
+  readonly handler: Handler = (request) => this.route(request);
+
+  private route(request: RecordedRequest): Response {
+    const { pathname } = request.url;
+    const href = `${request.url.origin}${pathname}`;
+    if (href === `${ISSUER}/.well-known/openid-configuration`) {
+      return json(200, { issuer: ISSUER, token_endpoint: `${ISSUER}/auth/token` });
+    }
+    if (href === `${ISSUER}/.well-known/cxone-configuration`) {
+      return request.url.searchParams.get('tenantId') === TENANT_ID
+        ? json(200, { api_endpoint: API, area: 'na1' })
+        : json(404, { error: 'not_found' });
+    }
+    if (href === `${ISSUER}/auth/token`) return this.token(request);
+    if (!href.startsWith(`${API}/inContactAPI/services/v30.0/`)) return json(404, { error: 'not_found' });
+    if (
+      request.headers.get('authorization') !== `Bearer token-${this.tokensIssued}` ||
+      this.unauthorizedApiCalls > 0
+    ) {
+      this.unauthorizedApiCalls = Math.max(0, this.unauthorizedApiCalls - 1);
+      return json(401, { error: 'invalid_token' });
+    }
+    const sub = pathname.replace('/inContactAPI/services/v30.0', '');
+    if (sub === '/agents' && request.method === 'GET') return this.listAgents(request.url);
+    if (sub === `/skills/${this.skillId}/agents`) return this.skillAgents(request);
+    return json(404, { error: 'not_found', error_description: `no route ${sub}` });
+  }
+
+  private token(request: RecordedRequest): Response {
+    const form = new URLSearchParams(request.body);
+    const basic = `Basic ${Buffer.from(`${CREDENTIALS.clientId}:${CREDENTIALS.clientSecret}`).toString('base64')}`;
+    if (request.headers.get('authorization') !== basic) return json(401, { error: 'invalid_client' });
+    if (
+      form.get('grant_type') !== 'password' ||
+      form.get('username') !== CREDENTIALS.accessKeyId ||
+      form.get('password') !== this.accessKeySecret
+    ) {
+      return json(400, { error: 'invalid_grant', error_description: 'Invalid access key' });
+    }
+    this.tokensIssued++;
+    return json(200, {
+      access_token: `token-${this.tokensIssued}`,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      id_token: idToken(this.idTokenClaims),
+    });
+  }
+
+  private page<T>(items: T[], url: URL): T[] {
+    const skip = Number(url.searchParams.get('skip') ?? 0);
+    const top = Math.min(Number(url.searchParams.get('top') ?? 50), this.pageCap);
+    return items.slice(skip, skip + top);
+  }
+
+  private listAgents(url: URL): Response {
+    const agents = [...this.users].map((userId) => ({ agentId: agentIdOf(userId), userID: userId }));
+    return json(200, { totalRecords: agents.length, agents: this.page(agents, url) });
+  }
+
+  private skillAgents(request: RecordedRequest): Response {
+    if (request.method === 'GET') {
+      return json(200, {
+        totalRecords: this.skill.size,
+        agentSkillAssignments: this.page(
+          [...this.skill].map(([agentId, m]) => ({
+            agentId,
+            userId: `user-${agentId - 1000}`,
+            skillId: this.skillId,
+            agentProficiencyValue: m.proficiency,
+            isActive: m.isActive,
+          })),
+          request.url,
+        ),
+      });
+    }
+    if (this.writeStatus !== undefined) {
+      return json(this.writeStatus, { error: 'forbidden', error_description: 'Role lacks permission' });
+    }
+    const { agents } = JSON.parse(request.body) as {
+      agents: Array<{ agentId: number; isActive: boolean; proficiency: number }>;
+    };
+    const agentResults = agents.map((agent) => {
+      const refusal = this.refusedAgents.get(agent.agentId);
+      if (refusal) return { agentId: agent.agentId, success: false, error: refusal };
+      if (request.method === 'DELETE') this.skill.delete(agent.agentId);
+      else this.skill.set(agent.agentId, { isActive: agent.isActive, proficiency: agent.proficiency });
+      return { agentId: agent.agentId, success: true };
+    });
+    const errorCount = agentResults.filter((result) => !result.success).length;
+    return json(200, { resultSet: { errorCount, agentResults } });
+  }
+}
