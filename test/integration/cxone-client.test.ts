@@ -176,6 +176,32 @@ describe('admin target converges the sandbox', () => {
   });
 });
 
+describe('admin target permissions', () => {
+  it("never retries a 403 (the access key may not touch the skill) and surfaces CXone's description", async () => {
+    const restricted = await startCxoneSandbox({
+      port: 0,
+      skills: [
+        { skillId: SKILL_ID, campaignId: CAMPAIGN_ID },
+        { skillId: 4509999, campaignId: 'restricted-campaign' },
+      ],
+      forbiddenSkillIds: [4509999],
+    });
+    try {
+      const error = await client(restricted)
+        .converge({ campaignId: 'restricted-campaign', skillId: 4509999 }, [agent(1)], ctx())
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CxonePermanentError);
+      expect(error).toMatchObject({ status: 403 });
+      expect((error as Error).message).toContain('no permission on skill 4509999');
+      const log = (await (await fetch(`${restricted.url}/sandbox/requests`)).json()) as RequestLogEntry[];
+      const skillCalls = log.filter((entry) => entry.path.includes('/skills/4509999/'));
+      expect(skillCalls.map((entry) => entry.status)).toEqual([403]);
+    } finally {
+      await restricted.close();
+    }
+  });
+});
+
 describe('admin target tokens', () => {
   const tokenRequests = async () => (await requests()).filter((entry) => entry.path === '/auth/token');
 

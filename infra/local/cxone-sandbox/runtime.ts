@@ -47,6 +47,8 @@ export class SandboxRuntime {
   readonly state: SkillState;
   readonly tokens: TokenStore;
   readonly capacityLimit: number | undefined;
+  /** Skills the seeded access key's role may not touch: their agent routes answer 403. */
+  readonly forbiddenSkillIds: ReadonlySet<number>;
   readonly now: () => number;
   readonly requests: RequestLogEntry[] = [];
   faults: SandboxFaults = { ...NO_FAULTS };
@@ -58,12 +60,14 @@ export class SandboxRuntime {
     skills: readonly SandboxSkill[];
     agents: SandboxAgent[];
     capacityLimit: number | undefined;
+    forbiddenSkillIds?: readonly number[];
     seed: number;
     now: () => number;
   }) {
     this.directory = new AgentDirectory(options.agents);
     this.state = new SkillState(options.skills);
     this.capacityLimit = options.capacityLimit;
+    this.forbiddenSkillIds = new Set(options.forbiddenSkillIds ?? []);
     this.now = options.now;
     this.tokens = new TokenStore(options.now);
     this.seed = options.seed;

@@ -27,6 +27,8 @@ export interface CxoneSandboxOptions {
   agentCount?: number;
   /** Campaign target: more active agents than this → 409 capacity_conflict. Default unlimited. */
   capacityLimit?: number;
+  /** Admin target: skills the access key's role lacks permission for → 403 on their agent routes. */
+  forbiddenSkillIds?: number[];
   /** PRNG seed for injected faults (re-applied by reset and DELETE /sandbox/faults). */
   seed?: number;
   /** Clock in epoch ms for token expiry, the rate-limit bucket and timestamps (tests freeze it). */
@@ -46,6 +48,7 @@ export async function startCxoneSandbox(options: CxoneSandboxOptions = {}): Prom
     skills: options.skills ?? DEFAULT_SANDBOX_SKILLS,
     agents: seedAgents(options.agentCount ?? DEFAULT_AGENT_COUNT),
     capacityLimit: options.capacityLimit,
+    ...(options.forbiddenSkillIds ? { forbiddenSkillIds: options.forbiddenSkillIds } : {}),
     seed: options.seed ?? DEFAULT_SANDBOX_SEED,
     now: options.now ?? Date.now,
   });

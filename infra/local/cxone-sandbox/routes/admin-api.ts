@@ -76,6 +76,9 @@ function requireSkill(runtime: SandboxRuntime, skillId: number): void {
   if (!runtime.state.skillById(skillId)) {
     throw new CxoneHttpError(404, 'not_found', `Skill ${skillId} not found`);
   }
+  if (runtime.forbiddenSkillIds.has(skillId)) {
+    throw new CxoneHttpError(403, 'forbidden', `The access key's role has no permission on skill ${skillId}`);
+  }
 }
 
 /** `GET /agents?searchString=&skip=&top=`: searchString is a substring match, so clients filter exact userId. */
