@@ -6,7 +6,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { delayRedelivery } from '../lib/adapters/sqs-queues.ts';
 import { WfmDeliveryMessageSchema } from '../lib/app/messages.ts';
 import { positiveInt } from '../lib/runtime/common-env.ts';

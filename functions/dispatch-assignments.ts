@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CxoneConverger } from '../lib/adapters/cxone-converger.ts';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type HttpResponse, json } from '../lib/http/responses.ts';
 import { TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';

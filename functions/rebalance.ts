@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
 import { SqsDispatchQueue } from '../lib/adapters/sqs-queues.ts';

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
 import { SqsDispatchQueue } from '../lib/adapters/sqs-queues.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentPlanSchema, SubmissionSchema } from '../domain/schemas.ts';
 
 // Response payloads of the public API (DESIGN.md §3). The OpenAPI document is generated from these and from the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WfmEventSchema } from '../wfm/cloudevents.ts';
 
 /** The body of a message on the FIFO dispatch queue; the desired state itself stays in the table. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CxoneCredentialsError } from './errors.ts';
 
 export type CxoneTargetName = 'admin' | 'campaign-agents';

@@ -2,7 +2,7 @@
 // `z.toJSONSchema`, so they stay JSON-schema-representable: no transforms; refinements only add checks that JSON
 // Schema cannot express (unique items, `start ≠ end`, tz database membership), mirrored in `.meta()` where possible.
 // Every object is strict: unknown keys are rejected.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidTimeZone } from './time-window.ts';
 
 /** Codes of the refinements below (zod reports them as `custom` issues carrying `params.code`). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import '../app/api-schemas.ts';
 import '../domain/schemas.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEFAULT_POLICIES_FILE = 'config/campaign-policies.json';
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // CloudEvents 1.0 structured JSON (application/cloudevents+json) — the body of every WFM webhook and, unchanged, the
 // body of every WfmEventsQueue message. Types and data fields: docs/architecture.md, ../shared/DESIGN.md §6.

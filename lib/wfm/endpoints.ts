@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WFM_EVENT_TYPES } from './cloudevents.ts';
 
 // WFM_ENDPOINTS: JSON `[{ "name", "url", "eventTypes"?: [...] }]`. An endpoint without eventTypes gets every event;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Standard Webhooks v1 (standardwebhooks.com): HMAC-SHA256 over `${id}.${timestamp}.${body}`, base64, sent as
 // `webhook-signature: v1,<sig>`; several space-separated signatures while a secret is being rotated.

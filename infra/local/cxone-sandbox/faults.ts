@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Which injected fault shaped an answer (extra field of the request log). */
 export type FaultKind = 'rate_limit' | 'rate429' | 'rate5xx' | 'timeout' | 'rate409';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { chance, type Random } from '../cxone-sandbox/random.ts';
 
 /** Receiver faults (DESIGN.md §5): answer `status` instead of 2xx with probability `failRate`, or be down. */

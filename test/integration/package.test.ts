@@ -1,0 +1,593 @@
+// Packages the service with osls exactly as a deploy would (no AWS credentials at all) and checks the
+// generated CloudFormation and artifacts: least-privilege roles, queues and redrive, event sources, auth,
+// alarms, artifact size. The package runs once per mode in beforeAll.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CampaignPoliciesSchema } from '../../lib/domain/schemas.ts';
+
+const execFileAsync = promisify(execFile);
+const repoRoot = new URL('../..', import.meta.url).pathname;
+const packageTimeoutMs = 300_000;
+// Budget for what a cold start loads: the zipped bundle and config. The source map next to it is only read
+// when a stack trace is formatted, so it is not counted.
+const maxLoadedCodeBytes = 400 * 1024;
+
+type CfnValue = unknown;
+interface CfnResource {
+  Type: string;
+  Properties: Record<string, CfnValue>;
+  Condition?: string;
+  DependsOn?: string | string[];
+}
+interface CfnTemplate {
+  Resources: Record<string, CfnResource>;
+  Conditions?: Record<string, CfnValue>;
+}
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: CfnValue | CfnValue[];
+}
+
+// Resource references as they appear in the template.
+const table = { 'Fn::GetAtt': ['AssignmentsTable', 'Arn'] };
+const dispatchQueue = { 'Fn::GetAtt': ['DispatchQueue', 'Arn'] };
+const wfmQueue = { 'Fn::GetAtt': ['WfmEventsQueue', 'Arn'] };
+const cxoneSecret = { Ref: 'CxoneCredentialsSecret' };
+const wfmSecret = { Ref: 'WfmSigningSecret' };
+
+const sqsEventSourceActions = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+
+// Every function's grants besides its own log group: [action, resource].
+const expectedGrants: Record<string, [string, CfnValue][]> = {
+  SubmitAssignmentLambdaFunction: [
+    ...['GetItem', 'PutItem', 'UpdateItem'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
+    ['sqs:SendMessage', dispatchQueue],
+  ],
+  GetAssignmentLambdaFunction: [['dynamodb:GetItem', table]],
+  GetCampaignAgentsLambdaFunction: [['dynamodb:GetItem', table]],
+  HealthLambdaFunction: [
+    ['dynamodb:DescribeTable', table],
+    ['sqs:GetQueueAttributes', dispatchQueue],
+  ],
+  DispatchAssignmentsLambdaFunction: [
+    ...sqsEventSourceActions.map((a): [string, CfnValue] => [a, dispatchQueue]),
+    ...['GetItem', 'UpdateItem'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
+    ['secretsmanager:GetSecretValue', cxoneSecret],
+    ['sqs:SendMessage', wfmQueue],
+    ['sqs:ChangeMessageVisibility', dispatchQueue],
+  ],
+  DeliverWfmWebhookLambdaFunction: [
+    ...sqsEventSourceActions.map((a): [string, CfnValue] => [a, wfmQueue]),
+    ['secretsmanager:GetSecretValue', wfmSecret],
+    ['sqs:ChangeMessageVisibility', wfmQueue],
+  ],
+  RebalanceLambdaFunction: [
+    ...['GetItem', 'PutItem', 'UpdateItem'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
+    ['sqs:SendMessage', dispatchQueue],
+  ],
+};
+
+const powertoolsEnv = [
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'POWERTOOLS_LOG_LEVEL',
+  'NODE_OPTIONS',
+];
+// The environment each handler reads at init (docs/architecture.md), per function.
+const expectedEnv: Record<string, string[]> = {
+  SubmitAssignmentLambdaFunction: [
+    'TABLE_NAME',
+    'DISPATCH_QUEUE_URL',
+    'CAMPAIGN_POLICIES_FILE',
+    'MAX_BODY_BYTES',
+  ],
+  GetAssignmentLambdaFunction: ['TABLE_NAME', 'CAMPAIGN_POLICIES_FILE'],
+  GetCampaignAgentsLambdaFunction: ['TABLE_NAME', 'CAMPAIGN_POLICIES_FILE'],
+  HealthLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'CAMPAIGN_POLICIES_FILE'],
+  DispatchAssignmentsLambdaFunction: [
+    'TABLE_NAME',
+    'DISPATCH_QUEUE_URL',
+    'WFM_QUEUE_URL',
+    'WFM_ENDPOINTS',
+    'DISPATCH_MAX_RECEIVE_COUNT',
+    'CXONE_SECRET_ID',
+    'CXONE_TARGET',
+    'CXONE_API_VERSION',
+    'CXONE_RATE_LIMIT_PER_SECOND',
+    'CAMPAIGN_POLICIES_FILE',
+    'SECRETS_MAX_AGE_SECONDS',
+  ],
+  DeliverWfmWebhookLambdaFunction: [
+    'WFM_QUEUE_URL',
+    'WFM_SECRET_ID',
+    'WFM_ENDPOINTS',
+    'WFM_ALLOW_PRIVATE_TARGETS',
+    'SECRETS_MAX_AGE_SECONDS',
+  ],
+  RebalanceLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'CAMPAIGN_POLICIES_FILE'],
+};
+
+const expectedRoutes: Record<string, string> = {
+  'PUT /campaigns/{campaignId}/agents': 'SubmitAssignment',
+  'GET /assignments/{assignmentId}': 'GetAssignment',
+  'GET /campaigns/{campaignId}/agents': 'GetCampaignAgents',
+  'GET /health': 'Health',
+};
+
+/** The environment of a machine with no AWS credentials or config at all. */
+function credentialFreeEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of [
+    'AWS_PROFILE',
+    'AWS_DEFAULT_PROFILE',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_ENDPOINT_URL',
+  ]) {
+    delete env[name];
+  }
+  env.AWS_CONFIG_FILE = '/nonexistent';
+  env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
+  env.AWS_EC2_METADATA_DISABLED = 'true';
+  return env;
+}
+
+function serverless(args: string[]) {
+  return execFileAsync('npx', ['serverless', ...args], {
+    cwd: repoRoot,
+    env: credentialFreeEnv(),
+    timeout: packageTimeoutMs,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+async function packageService(outDir: string, params: string[] = []): Promise<CfnTemplate> {
+  const args = ['package', '--stage', 'ci', '--package', outDir, ...params.map((p) => `--param=${p}`)];
+  // osls prints its error on stdout: surface both streams when packaging fails.
+  await serverless(args).catch((error: { stdout?: string; stderr?: string }) => {
+    throw new Error(`serverless ${args.join(' ')} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  });
+  const text = await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8');
+  return JSON.parse(text) as CfnTemplate;
+}
+
+interface ZipEntry {
+  name: string;
+  compressedSize: number;
+  read: () => Buffer;
+}
+
+/** Lists a zip archive's entries from its central directory (no zip64: Lambda artifacts are small). */
+function zipEntries(zip: Buffer): ZipEntry[] {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error('not a zip archive');
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const compressedSize = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const localHeader = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    entries.push({
+      name,
+      compressedSize,
+      read: () => {
+        const start =
+          localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
+        const data = zip.subarray(start, start + compressedSize);
+        return method === 8 ? inflateRawSync(data) : Buffer.from(data);
+      },
+    });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function asArray<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+function resourceOf(template: CfnTemplate, logicalId: string): CfnResource {
+  const resource = template.Resources[logicalId];
+  if (!resource) throw new Error(`no resource ${logicalId} in the template`);
+  return resource;
+}
+
+function envOf(fn: CfnResource): Record<string, CfnValue> {
+  return (fn.Properties.Environment as { Variables: Record<string, CfnValue> }).Variables;
+}
+
+function functionsOf(template: CfnTemplate) {
+  return resourcesOfType(template, 'AWS::Lambda::Function');
+}
+
+function roleIdOf(fn: CfnResource): string {
+  const role = fn.Properties.Role as { 'Fn::GetAtt': [string, string] };
+  return role['Fn::GetAtt'][0];
+}
+
+function statementsOf(role: CfnResource): PolicyStatement[] {
+  const policies = role.Properties.Policies as { PolicyDocument: { Statement: PolicyStatement[] } }[];
+  return policies.flatMap((p) => p.PolicyDocument.Statement);
+}
+
+/** A condition that is a literal comparison of two different strings can never be true. */
+function isNeverTrue(template: CfnTemplate, conditionName: string | undefined): boolean {
+  if (!conditionName) return false;
+  const condition = template.Conditions?.[conditionName] as { 'Fn::Equals'?: unknown[] } | undefined;
+  const operands = condition?.['Fn::Equals'];
+  return (
+    Array.isArray(operands) && operands.every((o) => typeof o === 'string') && operands[0] !== operands[1]
+  );
+}
+
+function grantKey(action: string, resource: CfnValue): string {
+  return `${action} on ${JSON.stringify(resource)}`;
+}
+
+describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
+  let outDir = '';
+  let template: CfnTemplate;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'cxone-assignments-package-'));
+    template = await packageService(outDir);
+  }, packageTimeoutMs);
+
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('defines the seven functions of the architecture on nodejs22.x/24.x and arm64', () => {
+    const fns = functionsOf(template);
+    expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(expectedGrants).sort());
+    for (const [, fn] of fns) {
+      expect(['nodejs22.x', 'nodejs24.x']).toContain(fn.Properties.Runtime);
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('gives every function a role of its own that no other function shares', () => {
+    const fns = functionsOf(template);
+    const roleIds = fns.map(([, fn]) => roleIdOf(fn));
+    expect(new Set(roleIds).size).toBe(fns.length);
+    for (const roleId of roleIds) {
+      expect(template.Resources[roleId]?.Type).toBe('AWS::IAM::Role');
+    }
+    // Any other role in the template is never created.
+    for (const [id, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      if (!roleIds.includes(id)) expect(isNeverTrue(template, role.Condition), id).toBe(true);
+    }
+  });
+
+  it('grants each function exactly the actions and resources it uses, plus writing its own logs', () => {
+    for (const [fnId, fn] of functionsOf(template)) {
+      const statements = statementsOf(template.Resources[roleIdOf(fn)] as CfnResource);
+      const grants = new Set<string>();
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of asArray(statement.Action)) {
+          for (const resource of asArray(statement.Resource)) {
+            if (action.startsWith('logs:')) {
+              expect(['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:PutLogEvents']).toContain(action);
+              const arn = (resource as { 'Fn::Sub': string })['Fn::Sub'];
+              expect(arn, fnId).toContain(`:log-group:/aws/lambda/${fn.Properties.FunctionName}:`);
+            } else {
+              grants.add(grantKey(action, resource));
+            }
+          }
+        }
+      }
+      const expected = (expectedGrants[fnId] ?? []).map(([a, r]) => grantKey(a, r));
+      expect([...grants].sort(), fnId).toEqual([...new Set(expected)].sort());
+    }
+  });
+
+  it('has no IAM statement with a wildcard action or a "*" resource', () => {
+    for (const [id, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      for (const statement of statementsOf(role)) {
+        for (const action of asArray(statement.Action)) expect(action, id).not.toContain('*');
+        for (const resource of asArray(statement.Resource)) expect(resource, id).not.toBe('*');
+      }
+    }
+  });
+
+  it('sets exactly the environment variables of the contract, from stack references', () => {
+    for (const [fnId, fn] of functionsOf(template)) {
+      const env = envOf(fn);
+      expect(Object.keys(env).sort(), fnId).toEqual([...powertoolsEnv, ...(expectedEnv[fnId] ?? [])].sort());
+      if ('TABLE_NAME' in env) expect(env.TABLE_NAME).toEqual({ Ref: 'AssignmentsTable' });
+      if ('DISPATCH_QUEUE_URL' in env) expect(env.DISPATCH_QUEUE_URL).toEqual({ Ref: 'DispatchQueue' });
+      if ('CAMPAIGN_POLICIES_FILE' in env)
+        expect(env.CAMPAIGN_POLICIES_FILE).toBe('config/campaign-policies.json');
+    }
+    const dispatchEnv = envOf(resourceOf(template, 'DispatchAssignmentsLambdaFunction'));
+    expect(dispatchEnv.WFM_QUEUE_URL).toEqual({ Ref: 'WfmEventsQueue' });
+    expect(dispatchEnv.CXONE_SECRET_ID).toEqual(cxoneSecret);
+    const deliverEnv = envOf(resourceOf(template, 'DeliverWfmWebhookLambdaFunction'));
+    expect(deliverEnv.WFM_SECRET_ID).toEqual(wfmSecret);
+    expect(deliverEnv.WFM_QUEUE_URL).toEqual({ Ref: 'WfmEventsQueue' });
+    // Both sides of the WFM queue filter events by the same endpoint list.
+    expect(deliverEnv.WFM_ENDPOINTS).toBe(dispatchEnv.WFM_ENDPOINTS);
+    expect(deliverEnv.WFM_ALLOW_PRIVATE_TARGETS).toBe('false');
+  });
+
+  it('makes the dispatch queue FIFO with a FIFO DLQ, explicit deduplication and maxReceiveCount >= 5', () => {
+    const queue = resourceOf(template, 'DispatchQueue').Properties;
+    const dlq = resourceOf(template, 'DispatchDLQ').Properties;
+    expect(queue.FifoQueue).toBe(true);
+    expect(String(queue.QueueName)).toMatch(/^cxone-assignments-ci-dispatch\.fifo$/);
+    expect(queue.ContentBasedDeduplication).toBe(false);
+    expect(dlq.FifoQueue).toBe(true);
+    expect(String(dlq.QueueName)).toMatch(/\.fifo$/);
+    const redrive = queue.RedrivePolicy as { deadLetterTargetArn: CfnValue; maxReceiveCount: number };
+    expect(redrive.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['DispatchDLQ', 'Arn'] });
+    expect(Number(redrive.maxReceiveCount)).toBeGreaterThanOrEqual(5);
+    // The dispatcher marks an assignment `failed` on the last receive, so it must know the same number.
+    const env = envOf(resourceOf(template, 'DispatchAssignmentsLambdaFunction'));
+    expect(Number(env.DISPATCH_MAX_RECEIVE_COUNT)).toBe(Number(redrive.maxReceiveCount));
+  });
+
+  it('redrives the standard WFM queue to its DLQ; DLQs keep messages 14 days; all queues use SSE', () => {
+    const queue = resourceOf(template, 'WfmEventsQueue').Properties;
+    expect(queue.FifoQueue).toBeUndefined();
+    const redrive = queue.RedrivePolicy as { deadLetterTargetArn: CfnValue; maxReceiveCount: number };
+    expect(redrive.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['WfmEventsDLQ', 'Arn'] });
+    expect(Number(redrive.maxReceiveCount)).toBeGreaterThanOrEqual(5);
+    for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ']) {
+      expect(resourceOf(template, dlq).Properties.MessageRetentionPeriod).toBe(1209600);
+    }
+    for (const [id, q] of resourcesOfType(template, 'AWS::SQS::Queue')) {
+      expect(q.Properties.SqsManagedSseEnabled, id).toBe(true);
+    }
+  });
+
+  it('consumes both queues in batches of 10 with ReportBatchItemFailures and visibility >= 6x the timeout', () => {
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
+    const consumers = new Map<string, string>();
+    for (const [, mapping] of mappings) {
+      const queueId =
+        (mapping.Properties.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] ?? '';
+      const fnId = (mapping.Properties.FunctionName as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] ?? '';
+      consumers.set(queueId, fnId);
+      expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(mapping.Properties.BatchSize).toBe(10);
+      const visibility = Number(resourceOf(template, queueId).Properties.VisibilityTimeout);
+      const timeout = Number(resourceOf(template, fnId).Properties.Timeout);
+      expect(timeout).toBeGreaterThan(0);
+      expect(visibility, queueId).toBeGreaterThanOrEqual(6 * timeout);
+    }
+    expect(Object.fromEntries(consumers)).toEqual({
+      DispatchQueue: 'DispatchAssignmentsLambdaFunction',
+      WfmEventsQueue: 'DeliverWfmWebhookLambdaFunction',
+    });
+  });
+
+  it('runs the rebalance on an EventBridge rate schedule', () => {
+    const rules = resourcesOfType(template, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0] as [string, CfnResource];
+    expect(rule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(rule.Properties.State).toBe('ENABLED');
+    const targets = rule.Properties.Targets as { Arn: CfnValue }[];
+    expect(targets.map((t) => t.Arn)).toEqual([{ 'Fn::GetAtt': ['RebalanceLambdaFunction', 'Arn'] }]);
+  });
+
+  it('protects every HTTP route with IAM (SigV4) auth and throttles the stage', () => {
+    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route');
+    const routeKeys = routes.map(([, r]) => r.Properties.RouteKey as string).sort();
+    expect(routeKeys).toEqual(Object.keys(expectedRoutes).sort());
+    for (const [, route] of routes) {
+      expect(route.Properties.AuthorizationType).toBe('AWS_IAM');
+      const integration = expectedRoutes[route.Properties.RouteKey as string];
+      expect(route.Properties.Target).toEqual({
+        'Fn::Join': ['/', ['integrations', { Ref: `HttpApiIntegration${integration}` }]],
+      });
+    }
+    expect(resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer')).toEqual([]);
+    const settings = resourceOf(template, 'HttpApiStage').Properties.DefaultRouteSettings as Record<
+      string,
+      unknown
+    >;
+    expect(settings.ThrottlingRateLimit).toBe(50);
+    expect(settings.ThrottlingBurstLimit).toBe(100);
+  });
+
+  it('creates the table and the two secrets with stable logical ids and no secret values', () => {
+    const tableProps = resourceOf(template, 'AssignmentsTable').Properties;
+    expect(tableProps.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(tableProps.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(tableProps.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(tableProps.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    const secrets = {
+      CxoneCredentialsSecret: 'cxone-assignments/ci/cxone-credentials',
+      WfmSigningSecret: 'cxone-assignments/ci/wfm-signing-secret',
+    };
+    for (const [id, name] of Object.entries(secrets)) {
+      const secret = resourceOf(template, id);
+      expect(secret.Type).toBe('AWS::SecretsManager::Secret');
+      expect(secret.Properties.Name).toBe(name);
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(secret.Properties.GenerateSecretString).toBeUndefined();
+    }
+  });
+
+  it('alarms on both DLQs, both queues oldest-message age, and dispatcher errors and throttles', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const alarmOn = (namespace: string, metric: string, dimension: CfnValue) =>
+      alarms.filter(
+        (a) =>
+          a.Namespace === namespace &&
+          a.MetricName === metric &&
+          JSON.stringify(a.Dimensions).includes(JSON.stringify(dimension)),
+      );
+    for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ']) {
+      const [alarm] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', {
+        'Fn::GetAtt': [dlq, 'QueueName'],
+      });
+      expect(alarm, dlq).toBeDefined();
+      expect(alarm?.Threshold).toBe(0);
+      expect(alarm?.ComparisonOperator).toBe('GreaterThanThreshold');
+      expect(alarm?.AlarmActions).toContainEqual({ Ref: 'AlarmTopic' });
+    }
+    for (const queue of ['DispatchQueue', 'WfmEventsQueue']) {
+      const found = alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage', {
+        'Fn::GetAtt': [queue, 'QueueName'],
+      });
+      expect(found, queue).toHaveLength(1);
+    }
+    for (const metric of ['Errors', 'Throttles']) {
+      const found = alarmOn('AWS/Lambda', metric, { Ref: 'DispatchAssignmentsLambdaFunction' });
+      expect(found, metric).toHaveLength(1);
+    }
+  });
+
+  it('builds a dashboard body that is valid JSON once substituted and shows the EMF metrics', () => {
+    const dashboard = resourceOf(template, 'Dashboard');
+    const body = (dashboard.Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub'];
+    const substituted = body.replace(/\$\{[A-Za-z0-9:.]+\}/g, 'x');
+    const parsed = JSON.parse(substituted) as { widgets: unknown[] };
+    expect(parsed.widgets.length).toBeGreaterThan(0);
+    for (const metric of [
+      'TotalLatencyMs',
+      'CxoneLatencyMs',
+      'QueueWaitMs',
+      'AssignmentApplied',
+      'AssignmentPartiallyApplied',
+      'AssignmentRejected',
+      'AssignmentFailed',
+      'AssignmentSuperseded',
+      'WebhookDelivered',
+      'WebhookFailed',
+    ]) {
+      expect(body).toContain(`"CxoneAssignments", "${metric}", "service", "cxone-assignments-ci"`);
+    }
+  });
+
+  it('zips every function with its ESM handler and source map, code under 400 KiB, policies where read', async () => {
+    const zips = (await readdir(outDir)).filter((f) => f.endsWith('.zip')).sort();
+    expect(zips).toHaveLength(7);
+    for (const [, fn] of functionsOf(template)) {
+      const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.mjs`;
+      const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;
+      const entries = zipEntries(await readFile(join(outDir, zipName)));
+      const loadedBytes = entries
+        .filter((e) => !e.name.endsWith('.map'))
+        .reduce((sum, e) => sum + e.compressedSize, 0);
+      expect(loadedBytes, zipName).toBeLessThan(maxLoadedCodeBytes);
+      const names = entries.map((e) => e.name);
+      expect(names, zipName).toContain(handlerFile);
+      expect(names, zipName).toContain(`${handlerFile}.map`);
+      if ('CAMPAIGN_POLICIES_FILE' in envOf(fn))
+        expect(names, zipName).toContain('config/campaign-policies.json');
+      // Source maps point to the sources without embedding them.
+      const map = JSON.parse(
+        entries
+          .find((e) => e.name === `${handlerFile}.map`)
+          ?.read()
+          .toString() ?? '{}',
+      );
+      expect(map.sourcesContent ?? [], zipName).toEqual([]);
+    }
+  });
+
+  it('ships campaign policies that pass the same validation the functions run at init', async () => {
+    for (const [, fn] of functionsOf(template)) {
+      if (!('CAMPAIGN_POLICIES_FILE' in envOf(fn))) continue;
+      const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;
+      const entry = zipEntries(await readFile(join(outDir, zipName))).find(
+        (e) => e.name === 'config/campaign-policies.json',
+      );
+      const parsed = CampaignPoliciesSchema.safeParse(JSON.parse(entry?.read().toString() ?? 'null'));
+      expect(parsed.error?.issues ?? [], zipName).toEqual([]);
+      expect(parsed.data?.length ?? 0, zipName).toBeGreaterThan(0);
+    }
+  });
+
+  it('emits handler bundles that Node parses as ES modules (the require banner does not collide)', async () => {
+    const checkDir = await mkdtemp(join(tmpdir(), 'cxone-assignments-bundle-'));
+    try {
+      for (const [, fn] of functionsOf(template)) {
+        const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.mjs`;
+        const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;
+        const entry = zipEntries(await readFile(join(outDir, zipName))).find((e) => e.name === handlerFile);
+        const source = entry?.read() ?? Buffer.alloc(0);
+        expect(source.toString('utf8', 0, 200)).toContain('createRequire');
+        const bundlePath = join(checkDir, `${zipName}.mjs`);
+        await writeFile(bundlePath, source);
+        await expect(execFileAsync(process.execPath, ['--check', bundlePath])).resolves.toBeDefined();
+      }
+    } finally {
+      await rm(checkDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('serverless package with apiAuth=jwt', () => {
+  let outDir = '';
+  let template: CfnTemplate;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'cxone-assignments-package-jwt-'));
+    template = await packageService(outDir, [
+      'apiAuth=jwt',
+      'jwtIssuer=https://login.example.com/',
+      'jwtAudience=cxone-assignments',
+    ]);
+  }, packageTimeoutMs);
+
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('protects every route with the JWT authorizer of the given issuer and audience', () => {
+    const authorizers = resourcesOfType(template, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const [authorizerId, authorizer] = authorizers[0] as [string, CfnResource];
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+    expect(authorizer.Properties.JwtConfiguration).toEqual({
+      Audience: ['cxone-assignments'],
+      Issuer: 'https://login.example.com/',
+    });
+    const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route');
+    expect(routes).toHaveLength(4);
+    for (const [, route] of routes) {
+      expect(route.Properties.AuthorizationType).toBe('JWT');
+      expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+    }
+  });
+
+  it(
+    'refuses to resolve the configuration in jwt mode without an issuer',
+    async () => {
+      const failure = await serverless(['print', '--stage', 'ci', '--param=apiAuth=jwt']).then(
+        () => 'resolved',
+        (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      );
+      expect(failure).toContain('Cannot resolve variable');
+      expect(failure).toContain('issuerUrl');
+    },
+    packageTimeoutMs,
+  );
+});
