@@ -27,12 +27,18 @@ const store = new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME);
 const queue = new SqsDispatchQueue(new SQSClient({}), env.DISPATCH_QUEUE_URL);
 const clock = { now: () => new Date() };
 
-const DRY_RUN_VALUES: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
+// A Map, not an object literal: `dryRun=constructor` must not find Object.prototype's members.
+const DRY_RUN_VALUES = new Map([
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+]);
 
 async function submit(event: APIGatewayProxyEventV2 & { parsedBody?: unknown }): Promise<HttpResponse> {
   const campaignId = event.pathParameters?.campaignId ?? '';
   const dryRunParam = event.queryStringParameters?.dryRun;
-  const dryRun = dryRunParam === undefined ? false : DRY_RUN_VALUES[dryRunParam];
+  const dryRun = dryRunParam === undefined ? false : DRY_RUN_VALUES.get(dryRunParam);
   if (dryRun === undefined) {
     return problemResponse(problemOf('bad-request', 'Query parameter dryRun must be true or false.'));
   }

@@ -166,6 +166,11 @@ async function finish(
       cxoneMs: details.outcome.cxoneMs,
       totalMs,
     };
+  // Known for every outcome (DESIGN.md §6), not only when CXone was reached.
+  const callRateTarget =
+    details.callRateTarget ??
+    record.desired.callRateTarget ??
+    deps.policyFor(record.campaignId)?.callRateTarget;
   const firstSequence =
     changes.length > 0 ? await deps.store.reserveSequence(record.campaignId, changes.length) : 0;
   const events = buildFinalEvents({
@@ -176,7 +181,7 @@ async function finish(
     dropped,
     firstSequence,
     latencyMs: totalMs,
-    ...(details.callRateTarget === undefined ? {} : { callRateTarget: details.callRateTarget }),
+    ...(callRateTarget === undefined ? {} : { callRateTarget }),
     details: {
       ...(details.error ? { error: details.error } : {}),
       ...(details.outcome ? { failedAgents: details.outcome.failedAgents } : {}),

@@ -1,0 +1,104 @@
+// A CampaignConverger over an in-memory CXone: one assignment set per skill, converged by diff like the real client.
+// It can refuse agents (per-agent partial failure), cap active agents (a capacity conflict answered by load
+// balancing) and fail whole calls with scripted errors.
+import type {
+  CampaignConverger,
+  ConvergeContext,
+  ConvergeOutcome,
+  ConvergeTarget,
+} from '../../lib/app/ports.ts';
+import { diffSkillAssignments, isEmptyDiff } from '../../lib/domain/diff.ts';
+import { balanceOnConflict } from '../../lib/domain/load-balance.ts';
+import { compareUserIds, toSkillAssignments } from '../../lib/domain/planner.ts';
+import type { AgentPlan, SkillAssignment } from '../../lib/domain/types.ts';
+
+export interface ConvergeCall {
+  target: ConvergeTarget;
+  plan: AgentPlan[];
+  context: ConvergeContext;
+}
+
+export class FakeCampaignConverger implements CampaignConverger {
+  readonly calls: ConvergeCall[] = [];
+  /** userId → reason CXone gives when refusing to add or update that agent. */
+  readonly refused = new Map<string, string>();
+  /** Most active agents CXone accepts on a skill; more makes it drop the lowest-ranked (load balancing). */
+  capacityLimit: number | undefined;
+  cxoneMs = 250;
+  private readonly skills = new Map<number, Map<string, SkillAssignment>>();
+  private readonly failures: Error[] = [];
+
+  /** The next converge call(s) throw these errors, in order, without touching CXone. */
+  failNext(...errors: Error[]): void {
+    this.failures.push(...errors);
+  }
+
+  /** What CXone has on the skill now, sorted by userId. */
+  state(skillId: number): SkillAssignment[] {
+    return [...this.skill(skillId).values()]
+      .map((assignment) => ({ ...assignment }))
+      .sort((a, b) => compareUserIds(a.userId, b.userId));
+  }
+
+  setState(skillId: number, assignments: SkillAssignment[]): void {
+    this.skills.set(
+      skillId,
+      new Map(assignments.map((assignment) => [assignment.userId, { ...assignment }])),
+    );
+  }
+
+  async converge(
+    target: ConvergeTarget,
+    plan: AgentPlan[],
+    context: ConvergeContext,
+  ): Promise<ConvergeOutcome> {
+    this.calls.push(structuredClone({ target, plan, context }));
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+
+    let applied = plan;
+    let dropped: string[] = [];
+    const active = plan.filter((agent) => agent.active).length;
+    if (this.capacityLimit !== undefined && active > this.capacityLimit) {
+      ({ plan: applied, dropped } = balanceOnConflict(plan, this.capacityLimit));
+    }
+
+    const before = this.state(target.skillId);
+    const diff = diffSkillAssignments(before, toSkillAssignments(applied));
+    const skill = this.skill(target.skillId);
+    const failedAgents: Array<{ userId: string; reason: string }> = [];
+    const accept = (assignment: SkillAssignment): boolean => {
+      const reason = this.refused.get(assignment.userId);
+      if (reason !== undefined) failedAgents.push({ userId: assignment.userId, reason });
+      else skill.set(assignment.userId, { ...assignment });
+      return reason === undefined;
+    };
+    for (const userId of diff.remove) skill.delete(userId);
+    const updated = diff.update.filter(accept).map((a) => a.userId);
+    const added = diff.add.filter(accept).map((a) => a.userId);
+    const writes = [diff.remove, diff.update, diff.add].filter((part) => part.length > 0).length;
+    return {
+      plan: applied,
+      dropped,
+      before,
+      after: this.state(target.skillId),
+      added,
+      updated,
+      removed: diff.remove,
+      failedAgents,
+      reads: isEmptyDiff(diff) ? 1 : 2,
+      writes,
+      verified: failedAgents.length === 0,
+      cxoneMs: this.cxoneMs,
+    };
+  }
+
+  private skill(skillId: number): Map<string, SkillAssignment> {
+    let skill = this.skills.get(skillId);
+    if (!skill) {
+      skill = new Map();
+      this.skills.set(skillId, skill);
+    }
+    return skill;
+  }
+}

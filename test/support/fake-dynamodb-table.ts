@@ -1,0 +1,242 @@
+// A single DynamoDB table behind aws-sdk-client-mock's DocumentClient stub, for the handler tests: Get, Put, Update
+// and TransactWrite with the expression forms lib/adapters/dynamo-assignment-store.ts uses (SET incl. if_not_exists,
+// REMOVE, ADD; attribute_exists / attribute_not_exists, `=`, IN, AND). Anything else throws, so a test never passes
+// on an expression this fake does not understand.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  PutCommand,
+  type PutCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+
+export type Item = Record<string, unknown>;
+type Names = Record<string, string> | undefined;
+type Values = Record<string, unknown> | undefined;
+
+export class UnsupportedExpressionError extends Error {
+  constructor(expression: string) {
+    super(`fake table does not understand: ${expression}`);
+    this.name = 'UnsupportedExpressionError';
+  }
+}
+
+/** JSON round trip, like marshalling with removeUndefinedValues and unmarshalling again. */
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Splits on commas that are not inside parentheses. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts.filter((part) => part !== '');
+}
+
+function attributeName(token: string, names: Names): string {
+  if (!token.startsWith('#')) return token;
+  const name = names?.[token];
+  if (name === undefined) throw new UnsupportedExpressionError(`undefined name ${token}`);
+  return name;
+}
+
+function placeholderValue(token: string, values: Values): unknown {
+  if (!values || !(token in values)) throw new UnsupportedExpressionError(`undefined value ${token}`);
+  return values[token];
+}
+
+function conditionHolds(item: Item | undefined, expression: string, names: Names, values: Values): boolean {
+  return expression.split(/\s+AND\s+/).every((clause) => {
+    const text = clause.trim();
+    let match = /^attribute_exists\((\S+)\)$/.exec(text);
+    if (match?.[1]) return item !== undefined && attributeName(match[1], names) in item;
+    match = /^attribute_not_exists\((\S+)\)$/.exec(text);
+    if (match?.[1]) return item === undefined || !(attributeName(match[1], names) in item);
+    match = /^(\S+)\s+IN\s+\((.+)\)$/.exec(text);
+    if (match?.[1] && match[2]) {
+      const actual = item?.[attributeName(match[1], names)];
+      return splitTopLevel(match[2]).some((token) => placeholderValue(token, values) === actual);
+    }
+    match = /^(\S+)\s*=\s*(:\S+)$/.exec(text);
+    if (match?.[1] && match[2])
+      return item?.[attributeName(match[1], names)] === placeholderValue(match[2], values);
+    throw new UnsupportedExpressionError(text);
+  });
+}
+
+function applyUpdate(item: Item, expression: string, names: Names, values: Values): string[] {
+  const touched: string[] = [];
+  const clauses = expression.split(/\b(SET|REMOVE|ADD)\b/).map((part) => part.trim());
+  if (clauses[0] !== '') throw new UnsupportedExpressionError(expression);
+  for (let i = 1; i < clauses.length; i += 2) {
+    const action = clauses[i];
+    for (const part of splitTopLevel(clauses[i + 1] ?? '')) {
+      if (action === 'REMOVE') {
+        delete item[attributeName(part, names)];
+        continue;
+      }
+      if (action === 'ADD') {
+        const match = /^(\S+)\s+(:\S+)$/.exec(part);
+        if (!match?.[1] || !match[2]) throw new UnsupportedExpressionError(part);
+        const name = attributeName(match[1], names);
+        item[name] = Number(item[name] ?? 0) + Number(placeholderValue(match[2], values));
+        touched.push(name);
+        continue;
+      }
+      const match = /^(\S+)\s*=\s*(.+)$/.exec(part);
+      if (!match?.[1] || !match[2]) throw new UnsupportedExpressionError(part);
+      const name = attributeName(match[1], names);
+      const source = match[2].trim();
+      const ifNotExists = /^if_not_exists\((\S+),\s*(:\S+)\)$/.exec(source);
+      if (ifNotExists?.[1] && ifNotExists[2]) {
+        const existing = item[attributeName(ifNotExists[1], names)];
+        item[name] = existing === undefined ? copy(placeholderValue(ifNotExists[2], values)) : existing;
+      } else if (source.startsWith(':')) {
+        const value = placeholderValue(source, values);
+        if (value === undefined) delete item[name];
+        else item[name] = copy(value);
+      } else {
+        throw new UnsupportedExpressionError(part);
+      }
+      touched.push(name);
+    }
+  }
+  return touched;
+}
+
+export class FakeDynamoTable {
+  private readonly items = new Map<string, Item>();
+
+  private static keyOf(key: Record<string, unknown> | undefined): string {
+    if (typeof key?.pk !== 'string' || typeof key.sk !== 'string') {
+      throw new UnsupportedExpressionError(`key ${JSON.stringify(key)}`);
+    }
+    return `${key.pk}\u0000${key.sk}`;
+  }
+
+  /** Answers the stub's Get/Put/Update/TransactWrite from this table (call after every `stub.reset()`). */
+  install(stub: AwsClientStub<DynamoDBDocumentClient>): void {
+    stub.on(GetCommand).callsFake(async (input: GetCommandInput) => this.get(input));
+    stub.on(PutCommand).callsFake(async (input: PutCommandInput) => this.put(input));
+    stub.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => this.update(input));
+    stub.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => this.transact(input));
+  }
+
+  /** The stored item (a copy), e.g. `item('ASSIGNMENT#a-1', 'A')`. */
+  item(pk: string, sk: string): Item | undefined {
+    const item = this.items.get(FakeDynamoTable.keyOf({ pk, sk }));
+    return item && copy(item);
+  }
+
+  seed(item: Item): void {
+    this.items.set(FakeDynamoTable.keyOf(item), copy(item));
+  }
+
+  private get(input: GetCommandInput) {
+    const item = this.items.get(FakeDynamoTable.keyOf(input.Key));
+    return { $metadata: {}, ...(item ? { Item: copy(item) } : {}) };
+  }
+
+  private put(input: PutCommandInput) {
+    if (!this.putAllowed(input)) throw conditionFailed();
+    this.seed(input.Item ?? {});
+    return { $metadata: {} };
+  }
+
+  private putAllowed(input: PutCommandInput): boolean {
+    const existing = this.items.get(FakeDynamoTable.keyOf(input.Item));
+    return (
+      input.ConditionExpression === undefined ||
+      conditionHolds(
+        existing,
+        input.ConditionExpression,
+        input.ExpressionAttributeNames,
+        input.ExpressionAttributeValues,
+      )
+    );
+  }
+
+  private update(input: UpdateCommandInput) {
+    if (!this.updateAllowed(input)) throw conditionFailed();
+    const touched = this.applyUpdate(input);
+    const item = this.items.get(FakeDynamoTable.keyOf(input.Key)) ?? {};
+    const attributes =
+      input.ReturnValues === 'UPDATED_NEW'
+        ? Object.fromEntries(touched.map((name) => [name, item[name]]))
+        : undefined;
+    return { $metadata: {}, ...(attributes ? { Attributes: copy(attributes) } : {}) };
+  }
+
+  private updateAllowed(input: UpdateCommandInput): boolean {
+    const existing = this.items.get(FakeDynamoTable.keyOf(input.Key));
+    return (
+      input.ConditionExpression === undefined ||
+      conditionHolds(
+        existing,
+        input.ConditionExpression,
+        input.ExpressionAttributeNames,
+        input.ExpressionAttributeValues,
+      )
+    );
+  }
+
+  /** An update creates the item when it is missing, as DynamoDB does. */
+  private applyUpdate(input: UpdateCommandInput): string[] {
+    const key = FakeDynamoTable.keyOf(input.Key);
+    const item = copy(this.items.get(key) ?? { ...input.Key });
+    const touched = applyUpdate(
+      item,
+      input.UpdateExpression ?? '',
+      input.ExpressionAttributeNames,
+      input.ExpressionAttributeValues,
+    );
+    this.items.set(key, item);
+    return touched;
+  }
+
+  private transact(input: TransactWriteCommandInput) {
+    const actions = input.TransactItems ?? [];
+    const reasons = actions.map((action) => {
+      if (action.Put) return this.putAllowed(action.Put as PutCommandInput);
+      if (action.Update) return this.updateAllowed(action.Update as UpdateCommandInput);
+      throw new UnsupportedExpressionError(`transaction action ${Object.keys(action).join(',')}`);
+    });
+    if (reasons.some((allowed) => !allowed)) {
+      throw new TransactionCanceledException({
+        message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+        $metadata: {},
+        CancellationReasons: reasons.map((allowed) =>
+          allowed
+            ? { Code: 'None' }
+            : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
+        ),
+      });
+    }
+    for (const action of actions) {
+      if (action.Put) this.seed(action.Put.Item ?? {});
+      if (action.Update) this.applyUpdate(action.Update as UpdateCommandInput);
+    }
+    return { $metadata: {} };
+  }
+}
+
+function conditionFailed(): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+}

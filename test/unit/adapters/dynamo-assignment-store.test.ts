@@ -1,0 +1,275 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoAssignmentStore } from '../../../lib/adapters/dynamo-assignment-store.ts';
+import { CAMPAIGN_ID, MORNING, queuedRecord, submission } from '../../support/fixtures.ts';
+
+const TABLE = 'assignments-test';
+const ddb = mockClient(DynamoDBDocumentClient);
+const store = () => new DynamoAssignmentStore(new DynamoDBClient({ region: 'us-east-1' }), TABLE);
+
+const record = { ...queuedRecord('asg-1'), enqueuedAt: undefined };
+const submittedAtSeconds = Math.floor(MORNING.getTime() / 1000);
+
+function cancelled(...codes: string[]) {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+}
+
+const assignmentPut = {
+  Put: {
+    TableName: TABLE,
+    Item: { pk: 'ASSIGNMENT#asg-1', sk: 'A', ...record, expiresAt: submittedAtSeconds + 90 * 24 * 3600 },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+};
+const latestUpdate = {
+  Update: {
+    TableName: TABLE,
+    Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
+    UpdateExpression:
+      'SET campaignId = :campaignId, latestAssignmentId = :id, desired = :desired, submittedAt = :at',
+    ExpressionAttributeValues: {
+      ':campaignId': CAMPAIGN_ID,
+      ':id': 'asg-1',
+      ':desired': record.desired,
+      ':at': MORNING.toISOString(),
+    },
+  },
+};
+
+beforeEach(() => ddb.reset());
+
+describe('DynamoAssignmentStore.createAssignment', () => {
+  it('writes the assignment and the campaign latest state in one transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    expect(await store().createAssignment(record)).toEqual({ created: true });
+    const calls = ddb.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({ TransactItems: [assignmentPut, latestUpdate] });
+  });
+
+  it('claims the Idempotency-Key in the same transaction, first, conditional on it being new', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await store().createAssignment(record, { key: 'k-1', bodyHash: 'hash-1' });
+    expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems).toEqual([
+      {
+        Put: {
+          TableName: TABLE,
+          Item: {
+            pk: `IDEMPOTENCY#${CAMPAIGN_ID}#k-1`,
+            sk: 'I',
+            bodyHash: 'hash-1',
+            assignmentId: 'asg-1',
+            claimedAt: MORNING.toISOString(),
+            expiresAt: submittedAtSeconds + 24 * 3600,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      assignmentPut,
+      latestUpdate,
+    ]);
+  });
+
+  it('returns the existing claim (consistent read) when the key was already used', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
+    ddb.on(GetCommand).resolves({
+      Item: {
+        pk: `IDEMPOTENCY#${CAMPAIGN_ID}#k-1`,
+        sk: 'I',
+        bodyHash: 'hash-0',
+        assignmentId: 'asg-0',
+        claimedAt: '2026-03-10T14:59:00.000Z',
+      },
+    });
+    expect(await store().createAssignment(record, { key: 'k-1', bodyHash: 'hash-1' })).toEqual({
+      created: false,
+      existingAssignmentId: 'asg-0',
+      existingBodyHash: 'hash-0',
+      claimedAt: '2026-03-10T14:59:00.000Z',
+    });
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: `IDEMPOTENCY#${CAMPAIGN_ID}#k-1`, sk: 'I' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('rethrows a cancellation that is not the idempotency condition (e.g. a transaction conflict)', async () => {
+    const conflict = cancelled('TransactionConflict', 'None', 'None');
+    ddb.on(TransactWriteCommand).rejects(conflict);
+    await expect(store().createAssignment(record, { key: 'k-1', bodyHash: 'h' })).rejects.toBe(conflict);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('rethrows any failure of a submission without a key', async () => {
+    const failure = cancelled('ConditionalCheckFailed', 'None');
+    ddb.on(TransactWriteCommand).rejects(failure);
+    await expect(store().createAssignment(record)).rejects.toBe(failure);
+  });
+});
+
+describe('DynamoAssignmentStore.createRebalance', () => {
+  it('makes the rebalance the latest state only while the latest is still the expected one', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    expect(await store().createRebalance(record, 'asg-0')).toBe(true);
+    expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input).toEqual({
+      TransactItems: [
+        assignmentPut,
+        {
+          Update: {
+            ...latestUpdate.Update,
+            ConditionExpression: 'latestAssignmentId = :expected',
+            ExpressionAttributeValues: {
+              ...latestUpdate.Update.ExpressionAttributeValues,
+              ':expected': 'asg-0',
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it('answers false when the latest state changed meanwhile', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
+    expect(await store().createRebalance(record, 'asg-0')).toBe(false);
+  });
+});
+
+describe('DynamoAssignmentStore reads', () => {
+  it('reads an assignment consistently, without the table keys and TTL', async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: 'ASSIGNMENT#asg-1', sk: 'A', expiresAt: 1, ...record } });
+    expect(await store().getAssignment('asg-1')).toEqual(record);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'ASSIGNMENT#asg-1', sk: 'A' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('answers undefined for a missing assignment or campaign', async () => {
+    ddb.on(GetCommand).resolves({});
+    expect(await store().getAssignment('nope')).toBeUndefined();
+    expect(await store().getCampaignState('nope')).toBeUndefined();
+    expect(ddb.commandCalls(GetCommand)[1]?.args[0].input.Key).toEqual({ pk: 'CAMPAIGN#nope', sk: 'S' });
+  });
+});
+
+describe('DynamoAssignmentStore.updateAssignment', () => {
+  it('sets the patch only when the status is one of the allowed ones', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const patch = { status: 'applied' as const, updatedAt: 'now', error: undefined, latencyMs: 12 };
+    expect(await store().updateAssignment('asg-1', patch, ['queued', 'dispatching'])).toBe(true);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'ASSIGNMENT#asg-1', sk: 'A' },
+      UpdateExpression: 'SET #f0 = :v0, #f1 = :v1, #f2 = :v2',
+      ConditionExpression: 'attribute_exists(pk) AND #status IN (:s0, :s1)',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#f0': 'status',
+        '#f1': 'updatedAt',
+        '#f2': 'latencyMs',
+      },
+      ExpressionAttributeValues: {
+        ':v0': 'applied',
+        ':v1': 'now',
+        ':v2': 12,
+        ':s0': 'queued',
+        ':s1': 'dispatching',
+      },
+    });
+  });
+
+  it('answers false when the condition fails', async () => {
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    expect(await store().updateAssignment('asg-1', { status: 'failed' }, ['queued'])).toBe(false);
+  });
+
+  it('rethrows other errors', async () => {
+    const throttled = Object.assign(new Error('slow down'), {
+      name: 'ProvisionedThroughputExceededException',
+    });
+    ddb.on(UpdateCommand).rejects(throttled);
+    await expect(store().updateAssignment('asg-1', { status: 'failed' }, ['queued'])).rejects.toBe(throttled);
+  });
+});
+
+describe('DynamoAssignmentStore small updates', () => {
+  it('markEnqueued keeps the first enqueuedAt of an existing assignment', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store().markEnqueued('asg-1', 'at');
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'ASSIGNMENT#asg-1', sk: 'A' },
+      UpdateExpression: 'SET enqueuedAt = if_not_exists(enqueuedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': 'at' },
+    });
+  });
+
+  it('clearPendingEvents removes the pending events', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store().clearPendingEvents('asg-1');
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      Key: { pk: 'ASSIGNMENT#asg-1', sk: 'A' },
+      UpdateExpression: 'REMOVE pendingEvents',
+    });
+  });
+
+  it('recordApplied sets lastApplied on the existing campaign state', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const applied = { assignmentId: 'asg-1', assignments: [], appliedAt: 'at' };
+    await store().recordApplied(CAMPAIGN_ID, applied);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
+      UpdateExpression: 'SET lastApplied = :applied',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':applied': applied },
+    });
+  });
+
+  it('reserveSequence ADDs the count to the campaign counter and returns the first reserved number', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { sequence: 7 } });
+    expect(await store().reserveSequence(CAMPAIGN_ID, 3)).toBe(5);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
+      UpdateExpression: 'ADD #sequence :n',
+      ExpressionAttributeNames: { '#sequence': 'sequence' },
+      ExpressionAttributeValues: { ':n': 3 },
+      ReturnValues: 'UPDATED_NEW',
+    });
+  });
+
+  it('reserveSequence starts at 1 on a new counter', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { sequence: 2 } });
+    expect(await store().reserveSequence(CAMPAIGN_ID, 2)).toBe(1);
+  });
+});
+
+describe('DynamoAssignmentStore with a submission body', () => {
+  it('stores the desired state as given (nested agents, windows)', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const body = submission(3);
+    await store().createAssignment({ ...record, desired: body, agentsRequested: 3 });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items[0]?.Put?.Item?.desired).toEqual(body);
+    expect(items[1]?.Update?.ExpressionAttributeValues?.[':desired']).toEqual(body);
+  });
+});

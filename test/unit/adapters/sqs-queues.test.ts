@@ -1,0 +1,141 @@
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  delayRedelivery,
+  QueueSendError,
+  SqsDispatchQueue,
+  SqsWfmEventQueue,
+} from '../../../lib/adapters/sqs-queues.ts';
+import { buildAgentEvent, buildAssignmentEvent, type WfmEvent } from '../../../lib/wfm/cloudevents.ts';
+import { CAMPAIGN_ID, MORNING } from '../../support/fixtures.ts';
+
+const sqs = mockClient(SQSClient);
+const client = () => new SQSClient({ region: 'us-east-1' });
+const DISPATCH_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/dispatch.fifo';
+const WFM_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/wfm-events';
+
+const applied = buildAssignmentEvent({
+  assignmentId: 'asg-1',
+  campaignId: CAMPAIGN_ID,
+  status: 'applied',
+  time: MORNING,
+});
+const agentAdded = (n: number): WfmEvent =>
+  buildAgentEvent({
+    assignmentId: 'asg-1',
+    campaignId: CAMPAIGN_ID,
+    status: 'applied',
+    change: 'added',
+    userId: `agent-${n}`,
+    sequence: n,
+    time: MORNING,
+  });
+
+beforeEach(() => sqs.reset());
+
+describe('SqsDispatchQueue', () => {
+  it('sends to the FIFO queue with the campaign as message group and the assignment as deduplication id', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    const message = {
+      assignmentId: 'asg-1',
+      campaignId: CAMPAIGN_ID,
+      kind: 'submission' as const,
+      enqueuedAt: MORNING.toISOString(),
+    };
+    await new SqsDispatchQueue(client(), DISPATCH_URL).send(message);
+    const calls = sqs.commandCalls(SendMessageCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({
+      QueueUrl: DISPATCH_URL,
+      MessageBody: JSON.stringify(message),
+      MessageGroupId: CAMPAIGN_ID,
+      MessageDeduplicationId: 'asg-1',
+    });
+  });
+
+  it('lets a send failure through (the caller answers 500, the retry takes over)', async () => {
+    sqs.on(SendMessageCommand).rejects(new Error('unavailable'));
+    await expect(
+      new SqsDispatchQueue(client(), DISPATCH_URL).send({
+        assignmentId: 'a',
+        campaignId: 'c',
+        kind: 'rebalance',
+        enqueuedAt: MORNING.toISOString(),
+      }),
+    ).rejects.toThrow('unavailable');
+  });
+});
+
+describe('SqsWfmEventQueue', () => {
+  it('queues one delivery message per event and subscribed endpoint', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const endpoints = [
+      { name: 'everything', url: 'https://a.example.com/hooks' },
+      {
+        name: 'finals',
+        url: 'https://b.example.com/hooks',
+        eventTypes: ['com.cxone-assignments.assignment.*'],
+      },
+    ];
+    await new SqsWfmEventQueue(client(), WFM_URL, endpoints).sendAll([agentAdded(1), applied]);
+
+    const calls = sqs.commandCalls(SendMessageBatchCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.QueueUrl).toBe(WFM_URL);
+    expect(input?.Entries?.map((entry) => entry.Id)).toEqual(['0', '1', '2']);
+    expect(input?.Entries?.map((entry) => JSON.parse(entry.MessageBody ?? ''))).toEqual([
+      { endpoint: 'everything', event: agentAdded(1) },
+      { endpoint: 'everything', event: applied },
+      { endpoint: 'finals', event: applied },
+    ]);
+  });
+
+  it('sends in batches of at most 10 entries', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const events = Array.from({ length: 12 }, (_, i) => agentAdded(i + 1));
+    await new SqsWfmEventQueue(client(), WFM_URL, [{ name: 'wfm', url: 'https://a.example.com' }]).sendAll(
+      events,
+    );
+    const sizes = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries?.length);
+    expect(sizes).toEqual([10, 2]);
+  });
+
+  it('sends nothing when no endpoint wants the events', async () => {
+    await new SqsWfmEventQueue(client(), WFM_URL, []).sendAll([applied]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('throws QueueSendError when SQS refuses some entries, so the events stay pending', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }],
+    });
+    const queue = new SqsWfmEventQueue(client(), WFM_URL, [{ name: 'wfm', url: 'https://a.example.com' }]);
+    await expect(queue.sendAll([applied])).rejects.toThrow(QueueSendError);
+    await expect(queue.sendAll([applied])).rejects.toThrow(/InternalError/);
+  });
+});
+
+describe('delayRedelivery', () => {
+  it.each([
+    [42.2, 43],
+    [0, 0],
+    [-5, 0],
+    [100_000, 43_200],
+  ])('sets the visibility timeout for %s s to %s s', async (seconds, expected) => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    await delayRedelivery(client(), WFM_URL, 'receipt-1', seconds);
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toEqual({
+      QueueUrl: WFM_URL,
+      ReceiptHandle: 'receipt-1',
+      VisibilityTimeout: expected,
+    });
+  });
+});

@@ -1,0 +1,394 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AssignmentNotFoundError,
+  type Delivery,
+  type DispatchDeps,
+  dispatchAssignment,
+} from '../../../lib/app/dispatch.ts';
+import { PermanentRefusalError, RetryLaterError } from '../../../lib/app/errors.ts';
+import type { DispatchMessage } from '../../../lib/app/messages.ts';
+import type { AssignmentRecord } from '../../../lib/app/model.ts';
+import type { Submission } from '../../../lib/domain/schemas.ts';
+import { FixedClock } from '../../support/clock.ts';
+import { FakeCampaignConverger } from '../../support/fake-converger.ts';
+import {
+  agent,
+  CAMPAIGN_ID,
+  MORNING,
+  POLICY,
+  queuedRecord,
+  SKILL_ID,
+  submission,
+} from '../../support/fixtures.ts';
+import { InMemoryAssignmentStore } from '../../support/in-memory-store.ts';
+import { RecordingObserver } from '../../support/recording-observer.ts';
+import { QueueUnavailableError, RecordingWfmEventQueue } from '../../support/recording-queues.ts';
+
+const SUBMITTED = MORNING;
+const SENT_AT = SUBMITTED.getTime() + 100;
+const STARTED = new Date(SUBMITTED.getTime() + 2_000);
+const DEADLINE = STARTED.getTime() + 55_000;
+
+function setup() {
+  const store = new InMemoryAssignmentStore();
+  const converger = new FakeCampaignConverger();
+  const wfm = new RecordingWfmEventQueue();
+  const observer = new RecordingObserver();
+  const clock = new FixedClock(STARTED);
+  const deps: DispatchDeps = {
+    store,
+    converger,
+    wfm,
+    clock,
+    observer,
+    policyFor: (campaignId) => (campaignId === CAMPAIGN_ID ? POLICY : undefined),
+  };
+  const dispatch = (record: AssignmentRecord, delivery: Partial<Delivery> = {}) =>
+    dispatchAssignment(deps, messageOf(record), {
+      receiveCount: 1,
+      maxReceiveCount: 5,
+      sentAt: SENT_AT,
+      deadline: DEADLINE,
+      ...delivery,
+    });
+  /** Stores `record` as the campaign's latest desired state, as submit does. */
+  const submit = (
+    assignmentId: string,
+    desired: Submission,
+    kind: AssignmentRecord['kind'] = 'submission',
+  ) => {
+    const record = queuedRecord(assignmentId, desired, { submittedAt: SUBMITTED, kind });
+    const lastApplied = store.campaigns.get(CAMPAIGN_ID)?.lastApplied;
+    store.seed(record, lastApplied ? { lastApplied } : {});
+    return record;
+  };
+  return { store, converger, wfm, observer, clock, dispatch, submit };
+}
+
+function messageOf(record: AssignmentRecord): DispatchMessage {
+  return {
+    assignmentId: record.assignmentId,
+    campaignId: record.campaignId,
+    kind: record.kind,
+    enqueuedAt: record.submittedAt,
+  };
+}
+
+const typesOf = (events: Array<{ type: string }>) =>
+  events.map((event) => event.type.replace('com.cxone-assignments.', ''));
+
+describe('dispatchAssignment', () => {
+  it('applies the desired state to CXone and records the result, latency, last applied state and events', async () => {
+    const { store, converger, wfm, observer, dispatch, submit } = setup();
+    const record = submit('asg-1', submission(2));
+
+    expect(await dispatch(record)).toEqual({ outcome: 'applied', assignmentId: 'asg-1' });
+
+    expect(converger.calls).toHaveLength(1);
+    expect(converger.calls[0]?.target).toEqual({ campaignId: CAMPAIGN_ID, skillId: SKILL_ID });
+    expect(converger.calls[0]?.context).toEqual({ correlationId: 'asg-1', deadline: DEADLINE });
+    const expectedOnSkill = [
+      { userId: 'agent-uuid-001', isActive: true, proficiency: 1 },
+      { userId: 'agent-uuid-002', isActive: true, proficiency: 1 },
+    ];
+    expect(converger.state(SKILL_ID)).toEqual(expectedOnSkill);
+
+    const stored = await store.getAssignment('asg-1');
+    expect(stored).toMatchObject({
+      status: 'applied',
+      updatedAt: STARTED.toISOString(),
+      latencyMs: 2_000,
+      latency: { queueWaitMs: 1_900, cxoneMs: 250, totalMs: 2_000 },
+      result: {
+        active: ['agent-uuid-001', 'agent-uuid-002'],
+        inactive: [],
+        added: ['agent-uuid-001', 'agent-uuid-002'],
+        updated: [],
+        removed: [],
+        dropped: [],
+        failedAgents: [],
+        cxoneReads: 2,
+        cxoneWrites: 1,
+        verified: true,
+      },
+    });
+    expect(stored?.pendingEvents).toBeUndefined();
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.lastApplied).toEqual({
+      assignmentId: 'asg-1',
+      assignments: expectedOnSkill,
+      appliedAt: STARTED.toISOString(),
+    });
+
+    expect(typesOf(wfm.events)).toEqual(['agent.added', 'agent.added', 'assignment.applied']);
+    const [first, second, final] = wfm.events;
+    expect(first?.data).toMatchObject({
+      userId: 'agent-uuid-001',
+      sequence: 1,
+      isActive: true,
+      proficiency: 1,
+    });
+    expect(second?.data).toMatchObject({ userId: 'agent-uuid-002', sequence: 2 });
+    expect(final?.subject).toBe('asg-1');
+    expect(final?.data).toMatchObject({
+      assignmentId: 'asg-1',
+      campaignId: CAMPAIGN_ID,
+      status: 'applied',
+      latencyMs: 2_000,
+      callRateTarget: 8.5,
+      kind: 'submission',
+    });
+    expect(observer.outcomes).toEqual(['applied']);
+    expect(observer.latencies).toEqual([{ queueWaitMs: 1_900, cxoneMs: 250, totalMs: 2_000 }]);
+    expect(observer.audits.map((a) => a.action)).toContain('assignment.applied');
+  });
+
+  it('uses the policy call-rate target when the submission has none', async () => {
+    const { wfm, dispatch, submit } = setup();
+    const { callRateTarget: _ignored, ...withoutTarget } = submission(1);
+    await dispatch(submit('asg-1', withoutTarget));
+    expect(wfm.events.at(-1)?.data.callRateTarget).toBe(POLICY.callRateTarget);
+  });
+
+  it('carries the call-rate target in every final event (DESIGN.md §6), whatever the outcome', async () => {
+    const { converger, wfm, dispatch, submit } = setup();
+    const older = submit('asg-1', submission(1, { callRateTarget: 6 }));
+    const newer = submit('asg-2', submission(1, { callRateTarget: 7 }));
+    await dispatch(older); // superseded
+    converger.failNext(new PermanentRefusalError('refused', 400));
+    await dispatch(newer); // rejected
+    const { callRateTarget: _ignored, ...withoutTarget } = submission(1);
+    converger.failNext(new RetryLaterError('down'));
+    await dispatch(submit('asg-3', withoutTarget), { receiveCount: 5 }).catch(() => undefined); // failed
+
+    expect(wfm.events.map((e) => [e.type, e.data.callRateTarget])).toEqual([
+      ['com.cxone-assignments.assignment.superseded', 6],
+      ['com.cxone-assignments.assignment.rejected', 7],
+      ['com.cxone-assignments.assignment.failed', POLICY.callRateTarget],
+    ]);
+  });
+
+  it('sends only the final event for a resubmission that changes nothing in CXone', async () => {
+    const { store, converger, wfm, dispatch, submit } = setup();
+    await dispatch(submit('asg-1', submission(2)));
+    const sent = wfm.events.length;
+
+    expect(await dispatch(submit('asg-2', submission(2)))).toEqual({
+      outcome: 'applied',
+      assignmentId: 'asg-2',
+    });
+    expect(typesOf(wfm.events.slice(sent))).toEqual(['assignment.applied']);
+    expect(wfm.events.at(-1)?.data.assignmentId).toBe('asg-2');
+    expect((await store.getAssignment('asg-2'))?.result).toMatchObject({
+      cxoneWrites: 0,
+      added: [],
+      updated: [],
+    });
+    expect(converger.calls).toHaveLength(2);
+  });
+
+  it('sends one per-agent event per change, with sequences that continue per campaign', async () => {
+    const { wfm, dispatch, submit } = setup();
+    await dispatch(submit('asg-1', submission(3)));
+    const sent = wfm.events.length;
+
+    const next: Submission = {
+      callRateTarget: 8.5,
+      agents: [
+        agent('agent-uuid-001', { recentCallRate: 3 }), // score 0.65 → proficiency 2: updated
+        agent('agent-uuid-002', { recentCallRate: 8 }), // under the threshold: deactivated
+        agent('agent-uuid-004'), // new: added
+      ], // agent-uuid-003 is gone: removed
+    };
+    await dispatch(submit('asg-2', next));
+    const events = wfm.events.slice(sent);
+    expect(events.map((e) => [e.type, e.data.userId, e.data.sequence])).toEqual([
+      ['com.cxone-assignments.agent.updated', 'agent-uuid-001', 4],
+      ['com.cxone-assignments.agent.deactivated', 'agent-uuid-002', 5],
+      ['com.cxone-assignments.agent.removed', 'agent-uuid-003', 6],
+      ['com.cxone-assignments.agent.added', 'agent-uuid-004', 7],
+      ['com.cxone-assignments.assignment.applied', undefined, undefined],
+    ]);
+    expect(events[0]?.data).toMatchObject({ isActive: true, proficiency: 2 });
+    expect(events[1]?.data).toMatchObject({ isActive: false });
+  });
+
+  it('marks an assignment superseded when a newer desired state is the latest, without calling CXone', async () => {
+    const { store, converger, wfm, observer, dispatch, submit } = setup();
+    const older = submit('asg-1', submission(1));
+    submit('asg-2', submission(2));
+
+    expect(await dispatch(older)).toEqual({ outcome: 'superseded', assignmentId: 'asg-1' });
+    expect(converger.calls).toEqual([]);
+    expect((await store.getAssignment('asg-1'))?.status).toBe('superseded');
+    expect((await store.getAssignment('asg-2'))?.status).toBe('queued');
+    expect(typesOf(wfm.events)).toEqual(['assignment.superseded']);
+    expect(wfm.events[0]?.data).toMatchObject({ status: 'superseded', supersededBy: 'asg-2' });
+    expect(observer.audits).toContainEqual(
+      expect.objectContaining({
+        action: 'assignment.superseded',
+        assignmentId: 'asg-1',
+        reason: expect.stringContaining('asg-2'),
+      }),
+    );
+  });
+
+  it('rejects on a permanent CXone refusal and says why', async () => {
+    const { store, converger, wfm, dispatch, submit } = setup();
+    converger.failNext(new PermanentRefusalError('CXone refused the change: skill not found', 404));
+    const record = submit('asg-1', submission(1));
+
+    expect(await dispatch(record)).toEqual({ outcome: 'rejected', assignmentId: 'asg-1' });
+    const stored = await store.getAssignment('asg-1');
+    expect(stored).toMatchObject({ status: 'rejected', error: 'CXone refused the change: skill not found' });
+    expect(stored?.result).toBeUndefined();
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.lastApplied).toBeUndefined();
+    expect(typesOf(wfm.events)).toEqual(['assignment.rejected']);
+    expect(wfm.events[0]?.data.error).toBe('CXone refused the change: skill not found');
+  });
+
+  it('rejects an assignment whose campaign is no longer configured', async () => {
+    const { store, converger, dispatch, submit } = setup();
+    const record = { ...submit('asg-1', submission(1)), campaignId: 'retired-campaign' };
+    store.seed(record);
+    expect(await dispatch(record)).toEqual({ outcome: 'rejected', assignmentId: 'asg-1' });
+    expect(converger.calls).toEqual([]);
+    expect((await store.getAssignment('asg-1'))?.error).toMatch(/retired-campaign/);
+  });
+
+  it('rethrows RetryLaterError (keeping retryAfterMs) before the last receive and records nothing final', async () => {
+    const { store, wfm, converger, dispatch, submit } = setup();
+    const error = new RetryLaterError('CXone answered 429', 30_000);
+    converger.failNext(error);
+    const record = submit('asg-1', submission(1));
+
+    await expect(dispatch(record, { receiveCount: 4 })).rejects.toBe(error);
+    expect((await store.getAssignment('asg-1'))?.status).toBe('dispatching');
+    expect(wfm.events).toEqual([]);
+  });
+
+  it('turns any other converge failure into a RetryLaterError with the cause', async () => {
+    const { converger, dispatch, submit } = setup();
+    const cause = new TypeError('socket hang up');
+    converger.failNext(cause);
+    const error = await dispatch(submit('asg-1', submission(1))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect((error as RetryLaterError).cause).toBe(cause);
+    expect((error as RetryLaterError).retryAfterMs).toBeUndefined();
+  });
+
+  it('on the last receive marks the assignment failed, sends assignment.failed, and still rethrows', async () => {
+    const { store, wfm, observer, converger, dispatch, submit } = setup();
+    converger.failNext(new RetryLaterError('CXone answered 503'));
+    const record = submit('asg-1', submission(1));
+
+    await expect(dispatch(record, { receiveCount: 5 })).rejects.toBeInstanceOf(RetryLaterError);
+    const stored = await store.getAssignment('asg-1');
+    expect(stored).toMatchObject({ status: 'failed', error: 'Gave up after 5 attempts: CXone answered 503' });
+    expect(stored?.pendingEvents).toBeUndefined();
+    expect(typesOf(wfm.events)).toEqual(['assignment.failed']);
+    expect(wfm.events[0]?.data).toMatchObject({ status: 'failed', error: stored?.error });
+    expect(observer.outcomes).toEqual(['failed']);
+  });
+
+  it('after a crash past the final status write, the next delivery re-sends the same events and nothing else', async () => {
+    const { store, converger, wfm, observer, dispatch, submit } = setup();
+    const record = submit('asg-1', submission(2));
+    wfm.failNext();
+
+    await expect(dispatch(record)).rejects.toBeInstanceOf(QueueUnavailableError);
+    const crashed = await store.getAssignment('asg-1');
+    expect(crashed?.status).toBe('applied');
+    const pending = crashed?.pendingEvents ?? [];
+    expect(typesOf(pending)).toEqual(['agent.added', 'agent.added', 'assignment.applied']);
+    const sequences = new Map(store.sequences);
+
+    expect(await dispatch(record, { receiveCount: 2 })).toEqual({
+      outcome: 'already_final',
+      assignmentId: 'asg-1',
+    });
+    expect(wfm.batches).toEqual([pending]);
+    expect(converger.calls).toHaveLength(1);
+    expect(store.sequences).toEqual(sequences);
+    expect(observer.outcomes).toEqual(['applied']);
+    expect((await store.getAssignment('asg-1'))?.pendingEvents).toBeUndefined();
+  });
+
+  it('changes nothing on a duplicate delivery of a finished assignment', async () => {
+    const { store, converger, wfm, dispatch, submit } = setup();
+    const record = submit('asg-1', submission(2));
+    await dispatch(record);
+    const finished = await store.getAssignment('asg-1');
+    const sent = wfm.events.length;
+
+    expect(await dispatch(record, { receiveCount: 1 })).toEqual({
+      outcome: 'already_final',
+      assignmentId: 'asg-1',
+    });
+    expect(await store.getAssignment('asg-1')).toEqual(finished);
+    expect(wfm.events).toHaveLength(sent);
+    expect(converger.calls).toHaveLength(1);
+  });
+
+  it('finishes once when two deliveries of the same message race', async () => {
+    const { store, wfm, observer, dispatch, submit } = setup();
+    const record = submit('asg-1', submission(1));
+
+    const results = await Promise.all([dispatch(record), dispatch(record)]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['already_final', 'applied']);
+    expect(observer.outcomes).toEqual(['applied']);
+    expect((await store.getAssignment('asg-1'))?.status).toBe('applied');
+    const finals = wfm.events.filter((e) => e.type === 'com.cxone-assignments.assignment.applied');
+    expect(finals.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(finals.map((e) => e.id)).size).toBe(1);
+  });
+
+  it('reports agents CXone refused as partially_applied', async () => {
+    const { store, converger, wfm, dispatch, submit } = setup();
+    converger.refused.set('agent-uuid-002', 'agent is locked');
+
+    expect(await dispatch(submit('asg-1', submission(2)))).toMatchObject({ outcome: 'partially_applied' });
+    expect((await store.getAssignment('asg-1'))?.result?.failedAgents).toEqual([
+      { userId: 'agent-uuid-002', reason: 'agent is locked' },
+    ]);
+    expect(typesOf(wfm.events)).toEqual(['agent.added', 'assignment.partially_applied']);
+    expect(wfm.events.at(-1)?.data.failedAgents).toEqual([
+      { userId: 'agent-uuid-002', reason: 'agent is locked' },
+    ]);
+  });
+
+  it('reports agents dropped by load balancing and tells WFM', async () => {
+    const { store, converger, wfm, dispatch, submit } = setup();
+    converger.capacityLimit = 1;
+    await dispatch(submit('asg-1', submission(2)));
+
+    expect((await store.getAssignment('asg-1'))?.result).toMatchObject({
+      active: ['agent-uuid-001'],
+      inactive: ['agent-uuid-002'],
+      dropped: ['agent-uuid-002'],
+    });
+    expect(typesOf(wfm.events)).toEqual([
+      'agent.added',
+      'agent.added',
+      'campaign.agents_dropped',
+      'assignment.applied',
+    ]);
+    expect(wfm.events[1]?.data).toMatchObject({ userId: 'agent-uuid-002', isActive: false });
+    expect(wfm.events[2]?.data.droppedAgents).toEqual(['agent-uuid-002']);
+  });
+
+  it('ends an applied rebalance with campaign.rebalanced', async () => {
+    const { wfm, dispatch, submit } = setup();
+    expect(await dispatch(submit('rb-1', submission(1), 'rebalance'))).toMatchObject({ outcome: 'applied' });
+    expect(typesOf(wfm.events)).toEqual(['agent.added', 'campaign.rebalanced']);
+    expect(wfm.events.at(-1)?.data).toMatchObject({
+      assignmentId: 'rb-1',
+      status: 'applied',
+      kind: 'rebalance',
+    });
+  });
+
+  it('throws AssignmentNotFoundError (retried) for a message whose assignment is not stored yet', async () => {
+    const { dispatch } = setup();
+    await expect(dispatch(queuedRecord('asg-missing'))).rejects.toBeInstanceOf(AssignmentNotFoundError);
+  });
+});

@@ -1,0 +1,75 @@
+// Every handler parses its environment at import and refuses to start, naming the variable, when it is wrong.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { coldStart, DISPATCH_QUEUE_URL, TABLE_NAME, WFM_QUEUE_URL } from '../../support/handler-env.ts';
+
+const handlers = {
+  'submit-assignment': () => import('../../../functions/submit-assignment.ts'),
+  'get-assignment': () => import('../../../functions/get-assignment.ts'),
+  'get-campaign-agents': () => import('../../../functions/get-campaign-agents.ts'),
+  health: () => import('../../../functions/health.ts'),
+  'dispatch-assignments': () => import('../../../functions/dispatch-assignments.ts'),
+  'deliver-wfm-webhook': () => import('../../../functions/deliver-wfm-webhook.ts'),
+  rebalance: () => import('../../../functions/rebalance.ts'),
+} as const;
+type HandlerName = keyof typeof handlers;
+
+const VALID: Record<HandlerName, Record<string, string>> = {
+  'submit-assignment': { TABLE_NAME, DISPATCH_QUEUE_URL },
+  'get-assignment': { TABLE_NAME },
+  'get-campaign-agents': { TABLE_NAME },
+  health: { TABLE_NAME, DISPATCH_QUEUE_URL },
+  'dispatch-assignments': {
+    TABLE_NAME,
+    DISPATCH_QUEUE_URL,
+    WFM_QUEUE_URL,
+    CXONE_SECRET_ID: 'cxone/credentials',
+  },
+  'deliver-wfm-webhook': { WFM_QUEUE_URL, WFM_SECRET_ID: 'wfm/signing' },
+  rebalance: { TABLE_NAME, DISPATCH_QUEUE_URL },
+};
+
+const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
+  ['submit-assignment', 'TABLE_NAME', undefined, /TABLE_NAME/],
+  ['submit-assignment', 'DISPATCH_QUEUE_URL', 'not a url', /DISPATCH_QUEUE_URL/],
+  ['submit-assignment', 'MAX_BODY_BYTES', '-1', /MAX_BODY_BYTES/],
+  ['get-assignment', 'TABLE_NAME', '', /TABLE_NAME/],
+  ['get-campaign-agents', 'CAMPAIGN_POLICIES_FILE', 'config/no-such-file.json', /no-such-file\.json/],
+  ['health', 'DISPATCH_QUEUE_URL', undefined, /DISPATCH_QUEUE_URL/],
+  ['dispatch-assignments', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
+  ['dispatch-assignments', 'CXONE_TARGET', 'legacy', /CXONE_TARGET/],
+  ['dispatch-assignments', 'CXONE_API_VERSION', '30', /CXONE_API_VERSION/],
+  ['dispatch-assignments', 'WFM_ENDPOINTS', '[{"name":"wfm"}]', /WFM_ENDPOINTS/],
+  ['deliver-wfm-webhook', 'WFM_SECRET_ID', undefined, /WFM_SECRET_ID/],
+  ['deliver-wfm-webhook', 'WFM_ALLOW_PRIVATE_TARGETS', 'yes', /WFM_ALLOW_PRIVATE_TARGETS/],
+  ['rebalance', 'TABLE_NAME', undefined, /TABLE_NAME/],
+];
+
+describe('handler environment', () => {
+  it.each(cases)('%s refuses to start when %s is %j', async (name, variable, value, message) => {
+    coldStart({ ...VALID[name], [variable]: value });
+    await expect(handlers[name]()).rejects.toThrow(message);
+  });
+
+  it('refuses to start with a policies file that does not validate, naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policies-'));
+    try {
+      const file = join(dir, 'policies.json');
+      writeFileSync(file, JSON.stringify([{ campaignId: 'c-1', timezone: 'America/New_York' }]));
+      coldStart({ ...VALID['submit-assignment'], CAMPAIGN_POLICIES_FILE: file });
+      await expect(handlers['submit-assignment']()).rejects.toThrow(
+        /Invalid campaign policies.*cxoneSkillId/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(Object.keys(handlers) as HandlerName[])('%s starts with a valid environment', async (name) => {
+    coldStart(VALID[name]);
+    const module = await handlers[name]();
+    expect(typeof module.handler).toBe('function');
+  });
+});
