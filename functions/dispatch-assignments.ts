@@ -96,7 +96,36 @@ function redeliveryDelaySeconds(delivery: Delivery, retryAfterMs: number | undef
   });
 }
 
+/** Redelivery delay chosen for each failed message group of the current batch (see delaySkippedRecords). */
+const groupDelays = new Map<string, { messageId: string; seconds: number }>();
+
 async function dispatchRecord(record: SQSRecord, context: Context): Promise<void> {
+  const delivery = deliveryOf(record, context);
+  try {
+    const message = parseDispatchMessage(record);
+    logger.appendKeys({ assignmentId: message.assignmentId, campaignId: message.campaignId });
+    const result = await dispatchAssignment(deps, message, delivery);
+    logger.info('dispatch done', { outcome: result.outcome });
+  } catch (error) {
+    const retryAfterMs = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
+    const seconds = redeliveryDelaySeconds(delivery, retryAfterMs);
+    groupDelays.set(record.attributes.MessageGroupId ?? record.messageId, {
+      messageId: record.messageId,
+      seconds,
+    });
+    await delayRedelivery(sqs, env.DISPATCH_QUEUE_URL, record.receiptHandle, seconds);
+    logger.warn('dispatch will be retried', {
+      error,
+      receiveCount: delivery.receiveCount,
+      delaySeconds: seconds,
+    });
+    throw error;
+  } finally {
+    logger.removeKeys(['assignmentId', 'campaignId']);
+  }
+}
+
+function parseDispatchMessage(record: SQSRecord) {
   let body: unknown;
   try {
     body = JSON.parse(record.body);
@@ -106,29 +135,42 @@ async function dispatchRecord(record: SQSRecord, context: Context): Promise<void
   const parsed = DispatchMessageSchema.safeParse(body);
   if (!parsed.success)
     throw new PoisonMessageError(record.messageId, parsed.error.issues[0]?.message ?? 'invalid');
-  const message = parsed.data;
-  logger.appendKeys({ assignmentId: message.assignmentId, campaignId: message.campaignId });
-  const delivery = deliveryOf(record, context);
-  try {
-    const result = await dispatchAssignment(deps, message, delivery);
-    logger.info('dispatch done', { outcome: result.outcome });
-  } catch (error) {
-    const retryAfterMs = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
-    const delaySeconds = redeliveryDelaySeconds(delivery, retryAfterMs);
-    await delayRedelivery(sqs, env.DISPATCH_QUEUE_URL, record.receiptHandle, delaySeconds);
-    logger.warn('dispatch will be retried', { error, receiveCount: delivery.receiveCount, delaySeconds });
-    throw error;
-  } finally {
-    logger.removeKeys(['assignmentId', 'campaignId']);
-  }
+  return parsed.data;
+}
+
+/**
+ * The records skipped after their group failed stay in flight, and SQS holds a FIFO group until every message of it
+ * is back: give them the same delay as the failed record, or the group would wait for the queue's full visibility
+ * timeout whatever the delay chosen for its head.
+ */
+async function delaySkippedRecords(
+  event: SQSEvent,
+  failures: Array<{ itemIdentifier: string }>,
+): Promise<void> {
+  const failed = new Set(failures.map((f) => f.itemIdentifier));
+  const skipped = event.Records.filter((record) => {
+    const delay = groupDelays.get(record.attributes.MessageGroupId ?? record.messageId);
+    return failed.has(record.messageId) && delay !== undefined && delay.messageId !== record.messageId;
+  });
+  await Promise.all(
+    skipped.map((record) => {
+      const delay = groupDelays.get(record.attributes.MessageGroupId ?? record.messageId)!;
+      return delayRedelivery(sqs, env.DISPATCH_QUEUE_URL, record.receiptHandle, delay.seconds).catch(
+        (error) => logger.warn('could not delay a skipped record', { error, messageId: record.messageId }),
+      );
+    }),
+  );
 }
 
 async function dispatch(event: SQSEvent, context: Context) {
-  return processPartialResponse(event, dispatchRecord, processor, {
+  groupDelays.clear();
+  const response = await processPartialResponse(event, dispatchRecord, processor, {
     context,
     skipGroupOnError: true,
     throwOnFullBatchFailure: false,
   });
+  await delaySkippedRecords(event, response.batchItemFailures);
+  return response;
 }
 
 export const handler = middy(dispatch)

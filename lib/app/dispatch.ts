@@ -1,6 +1,6 @@
 import { planActiveAgents } from '../domain/planner.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
-import type { AgentPlan } from '../domain/types.ts';
+import type { AgentPlan, SkillAssignment } from '../domain/types.ts';
 import { PermanentRefusalError, RetryLaterError } from './errors.ts';
 import { type AgentChange, agentChanges, buildFinalEvents } from './events.ts';
 import type { DispatchMessage } from './messages.ts';
@@ -110,6 +110,13 @@ export async function dispatchAssignment(
     throw error instanceof RetryLaterError ? error : new RetryLaterError(reason, undefined, { cause: error });
   }
 
+  // A delivery that finds the assignment already `dispatching` follows one that was cut short, maybe after its CXone
+  // writes: the per-agent changes are then measured from what was applied before, not from CXone's state now.
+  const interrupted =
+    record.status === 'dispatching' &&
+    campaign?.lastApplied !== undefined &&
+    campaign.lastApplied.assignmentId !== record.assignmentId;
+  const before = interrupted && campaign?.lastApplied ? campaign.lastApplied.assignments : outcome.before;
   await store.recordApplied(record.campaignId, {
     assignmentId: record.assignmentId,
     assignments: outcome.after,
@@ -119,6 +126,7 @@ export async function dispatchAssignment(
   const status: FinalStatus = outcome.failedAgents.length > 0 ? 'partially_applied' : 'applied';
   return finish(deps, record, status, delivery, {
     outcome,
+    before,
     startedAt,
     callRateTarget: record.desired.callRateTarget ?? policy.callRateTarget,
   });
@@ -126,6 +134,8 @@ export async function dispatchAssignment(
 
 interface FinishDetails {
   outcome?: ConvergeOutcome;
+  /** CXone's state before this assignment's writes, when it differs from `outcome.before`. */
+  before?: SkillAssignment[];
   startedAt?: Date;
   error?: string;
   callRateTarget?: number;
@@ -156,7 +166,7 @@ async function finish(
 ): Promise<DispatchResult> {
   const now = deps.clock.now();
   const changes: AgentChange[] = details.outcome
-    ? agentChanges(details.outcome.before, details.outcome.after)
+    ? agentChanges(details.before ?? details.outcome.before, details.outcome.after)
     : [];
   const dropped = details.outcome?.dropped ?? [];
   const totalMs = Math.max(0, now.getTime() - Date.parse(record.submittedAt));

@@ -41,8 +41,16 @@ async function rebalanceCampaign(deps: RebalanceDeps, policy: CampaignPolicy): P
     return { campaignId, action: latest?.status === 'rejected' ? 'rejected' : 'pending' };
   }
   const now = deps.clock.now();
-  const desired = toSkillAssignments(planActiveAgents(policy, state.desired, now));
-  const diff = diffSkillAssignments(state.lastApplied?.assignments ?? [], desired);
+  // Agents the last rebalance could not change (CXone refused them, or load balancing dropped them) are left out of
+  // the comparison, or every run would queue the same doomed change again; a new submission retries them.
+  const settled = new Set(
+    latest.kind === 'rebalance'
+      ? [...(latest.result?.failedAgents ?? []).map((f) => f.userId), ...(latest.result?.dropped ?? [])]
+      : [],
+  );
+  const unsettled = (a: { userId: string }) => !settled.has(a.userId);
+  const desired = toSkillAssignments(planActiveAgents(policy, state.desired, now)).filter(unsettled);
+  const diff = diffSkillAssignments((state.lastApplied?.assignments ?? []).filter(unsettled), desired);
   if (isEmptyDiff(diff)) return { campaignId, action: 'unchanged' };
 
   const at = now.toISOString();

@@ -8,6 +8,7 @@ import {
 import { PermanentRefusalError, RetryLaterError } from '../../../lib/app/errors.ts';
 import type { DispatchMessage } from '../../../lib/app/messages.ts';
 import type { AssignmentRecord } from '../../../lib/app/model.ts';
+import { planActiveAgents } from '../../../lib/domain/planner.ts';
 import type { Submission } from '../../../lib/domain/schemas.ts';
 import { FixedClock } from '../../support/clock.ts';
 import { FakeCampaignConverger } from '../../support/fake-converger.ts';
@@ -311,6 +312,28 @@ describe('dispatchAssignment', () => {
     expect(store.sequences).toEqual(sequences);
     expect(observer.outcomes).toEqual(['applied']);
     expect((await store.getAssignment('asg-1'))?.pendingEvents).toBeUndefined();
+  });
+
+  it('after a crash between the CXone writes and the status write, the retry still reports the agent changes', async () => {
+    const { store, converger, wfm, dispatch, submit } = setup();
+    await dispatch(submit('asg-0', submission(1)));
+    const record = submit('asg-1', submission(2));
+    // The first delivery of asg-1 got as far as writing CXone, then died.
+    await store.updateAssignment('asg-1', { status: 'dispatching' }, ['queued']);
+    await converger.converge(
+      { campaignId: CAMPAIGN_ID, skillId: SKILL_ID },
+      planActiveAgents(POLICY, submission(2), STARTED),
+      { correlationId: 'asg-1', deadline: DEADLINE },
+    );
+    wfm.batches.length = 0;
+
+    expect(await dispatch(record, { receiveCount: 2 })).toEqual({
+      outcome: 'applied',
+      assignmentId: 'asg-1',
+    });
+    const events = wfm.batches.flat();
+    expect(typesOf(events)).toEqual(['agent.added', 'assignment.applied']);
+    expect(events[0]?.data).toMatchObject({ userId: submission(2).agents[1]?.userId });
   });
 
   it('changes nothing on a duplicate delivery of a finished assignment', async () => {

@@ -123,6 +123,37 @@ describe('rebalanceCampaigns', () => {
     expect(queue.messages).toHaveLength(1);
   });
 
+  it('does not queue the same refused change again after a rebalance could not apply it', async () => {
+    const store = new InMemoryAssignmentStore();
+    const { queue, rebalance } = setup(NOON, [POLICY], store);
+    seedLatest(store, 'applied', MORNING);
+    // The window of agent-uuid-002 opened, but CXone refused it in the rebalance that followed.
+    const [first] = await rebalance();
+    expect(first).toMatchObject({ action: 'enqueued' });
+    const refused = 'agent-uuid-002';
+    await store.updateAssignment(
+      'rb-1',
+      {
+        status: 'partially_applied',
+        result: {
+          active: ['agent-uuid-001'],
+          inactive: [],
+          added: [],
+          updated: [],
+          removed: [],
+          dropped: [],
+          failedAgents: [{ userId: refused, reason: 'unknown_user' }],
+          cxoneReads: 2,
+          cxoneWrites: 1,
+          verified: false,
+        },
+      },
+      ['queued'],
+    );
+    expect(await rebalance()).toEqual([{ campaignId: CAMPAIGN_ID, action: 'unchanged' }]);
+    expect(queue.messages).toHaveLength(1);
+  });
+
   it('retries a failed desired state that never reached CXone', async () => {
     const { store, queue, rebalance } = setup(NOON);
     seedLatest(store, 'failed');
