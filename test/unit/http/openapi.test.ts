@@ -12,7 +12,14 @@ describe('OpenAPI document', () => {
 
   it('describes the public request and response payloads with every $ref resolvable', () => {
     const schemas = generated.components.schemas as Record<string, unknown>;
-    for (const id of ['Submission', 'Agent', 'AvailabilityWindow', 'ProblemDetails', 'Accepted', 'Assignment']) {
+    for (const id of [
+      'Submission',
+      'Agent',
+      'AvailabilityWindow',
+      'ProblemDetails',
+      'Accepted',
+      'Assignment',
+    ]) {
       expect(schemas).toHaveProperty(id);
     }
     const refs = JSON.stringify(generated).match(/"\$ref":"#\/components\/schemas\/[^"]+"/g) ?? [];
