@@ -2,7 +2,7 @@
 // generated CloudFormation and artifacts: least-privilege roles, queues and redrive, event sources, auth,
 // alarms, artifact size. The package runs once per mode in beforeAll.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,10 +142,10 @@ function credentialFreeEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function serverless(args: string[]) {
+function serverless(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   return execFileAsync('npx', ['serverless', ...args], {
     cwd: repoRoot,
-    env: credentialFreeEnv(),
+    env: { ...credentialFreeEnv(), ...extraEnv },
     timeout: packageTimeoutMs,
     maxBuffer: 16 * 1024 * 1024,
   });
@@ -153,8 +153,11 @@ function serverless(args: string[]) {
 
 async function packageService(outDir: string, params: string[] = []): Promise<CfnTemplate> {
   const args = ['package', '--stage', 'ci', '--package', outDir, ...params.map((p) => `--param=${p}`)];
+  // serverless-esbuild leaves a work folder per function in TMPDIR: keep them inside outDir, removed afterwards.
+  const workDir = join(outDir, '.tmp');
+  await mkdir(workDir, { recursive: true });
   // osls prints its error on stdout: surface both streams when packaging fails.
-  await serverless(args).catch((error: { stdout?: string; stderr?: string }) => {
+  await serverless(args, { TMPDIR: workDir }).catch((error: { stdout?: string; stderr?: string }) => {
     throw new Error(`serverless ${args.join(' ')} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
   });
   const text = await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8');
