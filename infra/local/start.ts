@@ -1,5 +1,6 @@
 // `npm start`: the local stack on fixed loopback ports. Prints one `ready …` line once GET /health is green and
 // stops everything (moto included) on SIGINT/SIGTERM. Settings: docs/local.md.
+import { formatStreamLines } from './log-format.ts';
 import { startLocalStack } from './stack.ts';
 
 class InvalidSettingError extends Error {
@@ -20,6 +21,8 @@ function log(line: string): void {
 }
 
 async function main(): Promise<void> {
+  // The handlers log Powertools JSON lines (as in Lambda); a terminal gets one short line per entry.
+  if (process.env.LOCAL_LOG_FORMAT !== 'json') formatStreamLines(process.stdout);
   let requested: NodeJS.Signals | undefined;
   let stopStack: (() => Promise<void>) | undefined;
   const stop = (signal: NodeJS.Signals) => {
@@ -53,8 +56,6 @@ async function main(): Promise<void> {
     extraPoliciesFile: process.env.EXTRA_POLICIES_FILE || undefined,
     apiToken: process.env.API_TOKEN || undefined,
     wfmWebhookSecret: process.env.WFM_WEBHOOK_SECRET || undefined,
-    // Powertools pretty-prints its JSON logs for a terminal.
-    env: { POWERTOOLS_DEV: 'true' },
     log,
   });
   stopStack = stack.stop;
