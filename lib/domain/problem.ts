@@ -76,10 +76,18 @@ export function problemOf(kind: ProblemKind, detail: string, errors?: FieldError
   return problem(status, title, detail, errors, kind);
 }
 
-/** The 422 problem for a list of field errors. */
+/**
+ * At most this many field errors are listed. Every error is still counted: a 256 KiB body of empty agents has
+ * ~300,000 errors, and listing them all answered ~30 MB, over Lambda's 6 MB response limit (a 5xx when deployed).
+ */
+export const MAX_LISTED_FIELD_ERRORS = 1000;
+
+/** The 422 problem for a list of field errors (the first MAX_LISTED_FIELD_ERRORS of them). */
 export function validationProblem(errors: FieldError[]): ProblemDetails {
-  const detail = errors.length === 1 ? '1 validation error' : `${errors.length} validation errors`;
-  return problemOf('validation-failed', detail, errors);
+  const count = errors.length === 1 ? '1 validation error' : `${errors.length} validation errors`;
+  const listed = errors.slice(0, MAX_LISTED_FIELD_ERRORS);
+  const detail = listed.length < errors.length ? `${count}; the first ${listed.length} are listed` : count;
+  return problemOf('validation-failed', detail, listed);
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

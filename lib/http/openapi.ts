@@ -124,6 +124,7 @@ export function buildOpenApiDocument() {
           summary: 'Readiness of the table and the dispatch queue',
           responses: {
             '200': { description: 'Ready', content: jsonContent('Health') },
+            '401': problem('Missing or bad credentials'),
             '503': { description: 'Not ready', content: jsonContent('Health') },
           },
         },

@@ -21,9 +21,11 @@ describe('time windows (properties)', () => {
         if (localTimeIn(moment, timeZone) === time) {
           expect(localDateIn(moment, timeZone)).toBe(day);
         } else {
-          // Nonexistent time: mapped forward, by at most the size of a DST gap (1 h in these zones).
-          const back = new Date(moment.getTime() - 3_600_000);
-          expect(`${localDateIn(back, timeZone)} ${localTimeIn(back, timeZone)}`).toBe(`${day} ${time}`);
+          // Nonexistent time: mapped forward by the size of the DST gap (1 h of wall clock in these zones). Real
+          // time cannot be used to go back: one hour before 03:00 EDT is 01:00 EST.
+          const [hours = 0, minutes = 0] = time.split(':').map(Number);
+          const forward = `${String(hours + 1).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
+          expect(`${localDateIn(moment, timeZone)} ${localTimeIn(moment, timeZone)}`).toBe(`${day} ${forward}`);
         }
       }),
     );

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 const PRUNE_ABOVE = 10_000;
+/** Test-only record of issued tokens (GET /sandbox/tokens) keeps the most recent this many. */
+const ISSUED_HISTORY_LIMIT = 10_000;
 
 export type TokenCheck = 'valid' | 'unknown' | 'expired';
 
@@ -15,6 +17,8 @@ export interface IssuedTokens {
 export class TokenStore {
   private readonly accessTokens = new Map<string, number>();
   private readonly refreshTokens = new Map<string, number>();
+  /** Every pair issued, revoked and expired ones included (tests check that none of them leaks anywhere). */
+  private readonly history: { accessToken: string; refreshToken: string }[] = [];
   private readonly now: () => number;
 
   constructor(now: () => number) {
@@ -29,7 +33,14 @@ export class TokenStore {
     this.accessTokens.set(accessToken, nowMs + ttlSeconds * 1000);
     // Like CXone's legacy token service: the refresh token outlives the access token (3600 s vs 7200 s).
     this.refreshTokens.set(refreshToken, nowMs + 2 * ttlSeconds * 1000);
+    this.history.push({ accessToken, refreshToken });
+    if (this.history.length > ISSUED_HISTORY_LIMIT) this.history.shift();
     return { accessToken, refreshToken, expiresIn: ttlSeconds };
+  }
+
+  /** The tokens issued so far, oldest first, whether still valid or not. */
+  issuedSoFar(): readonly { accessToken: string; refreshToken: string }[] {
+    return this.history;
   }
 
   check(accessToken: string): TokenCheck {

@@ -24,6 +24,9 @@ export function routeSandboxControl(runtime: SandboxRuntime, request: SandboxReq
         return { status: 204 };
       }
       throw methodNotAllowed(request, 'GET, DELETE');
+    case '/sandbox/tokens':
+      if (method === 'GET') return { status: 200, body: { tokens: runtime.tokens.issuedSoFar() } };
+      throw methodNotAllowed(request, 'GET');
     case '/sandbox/faults':
       if (method === 'GET') return { status: 200, body: runtime.faults };
       if (method === 'PUT') {
