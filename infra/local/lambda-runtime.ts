@@ -81,7 +81,29 @@ export interface LoadHandlersOptions {
   declaredOverrides?: Record<string, string>;
   /** Applied on top of every function's environment (explicit local settings, e.g. from tests). */
   env?: Record<string, string>;
+  /**
+   * Execution environments per function (default 1). Lambda never runs two invocations in one environment, so each
+   * concurrent invocation gets its own instance of the handler module and its module-scope state (clients, caches,
+   * the Powertools batch processor); the modules they import are shared.
+   */
+  instances?: (fn: LocalFunction) => number;
   log?: (line: string) => void;
+}
+
+/** Hands each invocation an idle instance, waiting for one when all are busy. */
+function pooledInvoke(fn: LocalFunction, handlers: LambdaHandler[]): LocalLambda['invoke'] {
+  const idle = [...handlers];
+  const waiting: Array<(handler: LambdaHandler) => void> = [];
+  return async (event) => {
+    const handler = idle.pop() ?? (await new Promise<LambdaHandler>((resolve) => waiting.push(resolve)));
+    try {
+      return await invokeHandler(fn, handler, event);
+    } finally {
+      const next = waiting.shift();
+      if (next) next(handler);
+      else idle.push(handler);
+    }
+  };
 }
 
 const importedFiles = new Set<string>();
@@ -110,22 +132,10 @@ export async function loadHandlers(
       const environment = functionEnvironment(fn, options);
       fn.environment = environment;
       replaceProcessEnv({ ...options.baseEnv, ...environment });
-      let module: Record<string, unknown>;
-      try {
-        module = await import(pathToFileURL(fn.handlerFile).href);
-      } catch (error) {
-        throw new HandlerImportError(
-          `${fn.key} (${fn.handlerFile}) failed at init: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      const handler = module[fn.exportName];
-      if (typeof handler !== 'function') {
-        throw new HandlerImportError(
-          `${fn.key}: ${fn.handlerFile} has no exported function ${fn.exportName}`,
-        );
+      const handlers: LambdaHandler[] = [];
+      const count = Math.max(1, options.instances?.(fn) ?? 1);
+      for (let instance = 0; instance < count; instance++) {
+        handlers.push(await importHandler(fn, instance));
       }
       for (const [name, value] of Object.entries(environment)) {
         const earlier = setByFunctions.get(name);
@@ -135,12 +145,33 @@ export async function loadHandlers(
         setByFunctions.set(name, value);
         union[name] = value;
       }
-      lambdas.push({ fn, invoke: (event) => invokeHandler(fn, handler as LambdaHandler, event) });
+      lambdas.push({ fn, invoke: pooledInvoke(fn, handlers) });
     }
   } finally {
     replaceProcessEnv(union);
   }
   return lambdas;
+}
+
+/** Instance 0 is the module itself; each further instance is a fresh copy of the handler module (own URL). */
+async function importHandler(fn: LocalFunction, instance: number): Promise<LambdaHandler> {
+  const url = pathToFileURL(fn.handlerFile).href + (instance === 0 ? '' : `?instance=${instance}`);
+  let module: Record<string, unknown>;
+  try {
+    module = await import(url);
+  } catch (error) {
+    throw new HandlerImportError(
+      `${fn.key} (${fn.handlerFile}) failed at init: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const handler = module[fn.exportName];
+  if (typeof handler !== 'function') {
+    throw new HandlerImportError(`${fn.key}: ${fn.handlerFile} has no exported function ${fn.exportName}`);
+  }
+  return handler as LambdaHandler;
 }
 
 function functionEnvironment(fn: LocalFunction, options: LoadHandlersOptions): Record<string, string> {

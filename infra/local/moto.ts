@@ -5,8 +5,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+/** sitecustomize.py for the moto server: see that file (moto 5.2.5 DynamoDB transactions under concurrency). */
+export const MOTO_PATCH_DIR = resolve(import.meta.dirname, 'moto-patch');
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 export const LOCAL_REGION = 'us-east-1';
@@ -205,7 +208,13 @@ async function launch(python: string, host: string, port: number, log: (line: st
   const child = spawn(python, ['-c', MOTO_LAUNCHER, '-H', host, '-p', String(port)], {
     detached: true, // own process group: a terminal's Ctrl-C reaches us, and we stop moto in order
     stdio: ['pipe', 'ignore', 'pipe'],
-    env: { ...withoutRealAws(process.env), MOTO_PORT: String(port), PYTHONUNBUFFERED: '1' },
+    env: {
+      ...withoutRealAws(process.env),
+      MOTO_PORT: String(port),
+      PYTHONUNBUFFERED: '1',
+      // moto-patch/sitecustomize.py: moto 5.2.5's DynamoDB transactions are unsafe under concurrent requests.
+      PYTHONPATH: [MOTO_PATCH_DIR, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+    },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk) => {

@@ -1,6 +1,7 @@
 // Lambda's SQS event source mapping, locally: long-poll the queue, hand the batch to the handler as a real
 // SQSEvent, delete what succeeded, leave failures to come back after their visibility timeout. Moving a message
 // to the DLQ after maxReceiveCount receives is the queue's redrive policy, which moto applies itself.
+// Test fault: `duplicateDeliveryRate` redelivers some handled messages once more (see startSqsPoller).
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
@@ -22,6 +23,14 @@ export interface SqsPollerOptions {
   /** Batches in flight at once; Lambda's default here is one. */
   concurrency?: number;
   waitTimeSeconds?: number;
+  /**
+   * Local-only fault, 0 (default) … 1: the probability that a message the handler succeeded with is not deleted
+   * but made visible again at once, so the queue delivers it a second time (new receipt handle, receive count + 1),
+   * as when Lambda's delete is lost after the function succeeded. At most one extra delivery per message.
+   */
+  duplicateDeliveryRate?: number;
+  /** Draws for `duplicateDeliveryRate`; [0, 1) like Math.random (the default). */
+  random?: () => number;
   invoke(event: SQSEvent): Promise<Invocation>;
   log?: (line: string) => void;
 }
@@ -30,10 +39,26 @@ export interface SqsPollerStats {
   batches: number;
   records: number;
   failedRecords: number;
+  /** Handled messages left on the queue by `duplicateDeliveryRate` for a second delivery. */
+  redeliveredRecords: number;
+}
+
+export class InvalidFaultRateError extends RangeError {
+  override name = 'InvalidFaultRateError';
+}
+
+/** A probability in [0, 1], or an InvalidFaultRateError naming the option. */
+export function checkRate(name: string, rate: number): number {
+  if (!(Number.isFinite(rate) && rate >= 0 && rate <= 1)) {
+    throw new InvalidFaultRateError(`${name} must be a number in [0, 1], got ${rate}`);
+  }
+  return rate;
 }
 
 export interface SqsPoller {
   stats: SqsPollerStats;
+  /** Changes the `duplicateDeliveryRate` fault while running (0 turns it off). */
+  setDuplicateDeliveryRate(rate: number): void;
   /** Finishes the batches in flight, then stops polling. */
   stop(): Promise<void>;
 }
@@ -135,7 +160,11 @@ function chunks<T>(items: T[], size: number): T[][] {
 export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const log = options.log ?? (() => {});
   const fifo = options.queueArn.endsWith('.fifo');
-  const stats: SqsPollerStats = { batches: 0, records: 0, failedRecords: 0 };
+  const stats: SqsPollerStats = { batches: 0, records: 0, failedRecords: 0, redeliveredRecords: 0 };
+  const random = options.random ?? Math.random;
+  let duplicateDeliveryRate = checkRate('duplicateDeliveryRate', options.duplicateDeliveryRate ?? 0);
+  /** messageIds already left for a second delivery: a message is duplicated at most once. */
+  const redelivered = new Set<string>();
   let stopping = false;
   let lastError = '';
   // moto (5.2.5) takes its snapshot of in-flight FIFO groups when a long poll starts, so two concurrent long
@@ -164,7 +193,14 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     stats.records += records.length;
     stats.failedRecords += failed.size;
 
-    const succeeded = records.filter((record) => !failed.has(record.messageId));
+    const handled = records.filter((record) => !failed.has(record.messageId));
+    const again = handled.filter(
+      (record) =>
+        duplicateDeliveryRate > 0 && !redelivered.has(record.messageId) && random() < duplicateDeliveryRate,
+    );
+    for (const record of again) redelivered.add(record.messageId);
+    stats.redeliveredRecords += again.length;
+    const succeeded = handled.filter((record) => !again.includes(record));
     for (const part of chunks(succeeded, SQS_BATCH_LIMIT)) {
       await options.sqs.send(
         new DeleteMessageBatchCommand({
@@ -173,20 +209,21 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         }),
       );
     }
-    if (fifo) {
-      const release = messagesToReleaseEarly(records.filter((record) => failed.has(record.messageId)));
-      for (const part of chunks(release, SQS_BATCH_LIMIT)) {
-        await options.sqs.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: part.map((record, i) => ({
-              Id: String(i),
-              ReceiptHandle: record.receiptHandle,
-              VisibilityTimeout: 0,
-            })),
-          }),
-        );
-      }
+    const releaseNow = [
+      ...(fifo ? messagesToReleaseEarly(records.filter((record) => failed.has(record.messageId))) : []),
+      ...again,
+    ];
+    for (const part of chunks(releaseNow, SQS_BATCH_LIMIT)) {
+      await options.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: part.map((record, i) => ({
+            Id: String(i),
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
     }
     if (failed.size > 0 && invocation.ok) {
       log(
@@ -223,6 +260,9 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const loops = Array.from({ length: Math.max(1, options.concurrency ?? 1) }, () => loop());
   return {
     stats,
+    setDuplicateDeliveryRate: (rate) => {
+      duplicateDeliveryRate = checkRate('duplicateDeliveryRate', rate);
+    },
     stop: async () => {
       stopping = true;
       await Promise.all(loops);

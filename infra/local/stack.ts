@@ -21,7 +21,7 @@ import { prepareCampaignPolicies } from './policies.ts';
 import { type AwsClients, createResources, putSecretJson } from './resources.ts';
 import { type Scheduler, startScheduler } from './scheduler.ts';
 import { printServiceDefinition } from './service-definition.ts';
-import { type SqsPoller, startSqsPoller } from './sqs-poller.ts';
+import { checkRate, type SqsPoller, type SqsPollerStats, startSqsPoller } from './sqs-poller.ts';
 import { LOCAL_WFM_WEBHOOK_SECRET, startWfmReceiver } from './wfm-receiver/server.ts';
 
 export class LocalStackError extends Error {
@@ -54,6 +54,11 @@ export interface LocalStackOptions {
   functionTimeoutSeconds?: number;
   /** Batches in flight per SQS-triggered function (default 1; capped by its maximumConcurrency). */
   sqsConcurrency?: number;
+  /**
+   * Local-only fault, 0 (default) … 1: the share of handled SQS messages (every queue) that the queue delivers a
+   * second time, as after a lost delete; see SqsPollerOptions.duplicateDeliveryRate.
+   */
+  duplicateDeliveryRate?: number;
   projectRoot?: string;
   log?: (line: string) => void;
 }
@@ -73,6 +78,10 @@ export interface LocalStack {
   /** Queues by serverless.yml logical id (DispatchQueue, DispatchDLQ, …). */
   queues: Record<string, LocalQueue>;
   functions: LocalFunction[];
+  /** Live counters of each SQS event source mapping, by function key (dispatchAssignments, …). */
+  sqsStats: Record<string, SqsPollerStats>;
+  /** Changes the duplicateDeliveryRate fault of every SQS mapping while running (0 turns it off). */
+  setDuplicateDeliveryRate(rate: number): void;
   stop(): Promise<void>;
 }
 
@@ -85,6 +94,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
   const log = options.log ?? (() => {});
   const host = '127.0.0.1';
+  checkRate('duplicateDeliveryRate', options.duplicateDeliveryRate ?? 0);
   // Stopped in reverse order of starting: schedule and pollers first, moto last.
   const started: Closable[] = [];
   const stopAll = async () => {
@@ -163,6 +173,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         WFM_ALLOW_PRIVATE_TARGETS: 'true',
       },
       env: options.env,
+      // One handler instance per concurrent batch, as Lambda gives each concurrent invocation its own environment.
+      instances: (fn) => (fn.sqsTriggers.length > 0 ? Math.max(1, options.sqsConcurrency ?? 1) : 1),
       log,
     });
 
@@ -185,7 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const pollers = await startPollers(lambdas, queues, clients.sqs, options, log);
     started.push({
       name: 'SQS pollers',
-      close: async () => void (await Promise.all(pollers.map((p) => p.stop()))),
+      close: async () => void (await Promise.all(pollers.map(({ poller }) => poller.stop()))),
     });
     const schedulers = startSchedulers(lambdas, options, log);
     started.push({
@@ -203,6 +215,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiToken,
       queues,
       functions,
+      sqsStats: Object.fromEntries(pollers.map(({ functionKey, poller }) => [functionKey, poller.stats])),
+      setDuplicateDeliveryRate: (rate) => {
+        checkRate('duplicateDeliveryRate', rate);
+        for (const { poller } of pollers) poller.setDuplicateDeliveryRate(rate);
+      },
       stop: stopAll,
     };
   } catch (error) {
@@ -247,7 +264,7 @@ async function startPollers(
   sqs: SQSClient,
   options: LocalStackOptions,
   log: (line: string) => void,
-): Promise<SqsPoller[]> {
+): Promise<{ functionKey: string; poller: SqsPoller }[]> {
   const mappings: { lambda: LocalLambda; trigger: SqsTrigger; queue: LocalQueue }[] = [];
   for (const lambda of lambdas) {
     for (const trigger of lambda.fn.sqsTriggers) {
@@ -268,8 +285,9 @@ async function startPollers(
       mappings.push({ lambda, trigger, queue });
     }
   }
-  return mappings.map(({ lambda, trigger, queue }) =>
-    startSqsPoller({
+  return mappings.map(({ lambda, trigger, queue }) => ({
+    functionKey: lambda.fn.key,
+    poller: startSqsPoller({
       sqs,
       queueUrl: queue.url,
       queueArn: queue.arn,
@@ -281,10 +299,13 @@ async function startPollers(
         options.sqsConcurrency ?? 1,
         trigger.maximumConcurrency ?? Number.POSITIVE_INFINITY,
       ),
+      ...(options.duplicateDeliveryRate === undefined
+        ? {}
+        : { duplicateDeliveryRate: options.duplicateDeliveryRate }),
       invoke: (event) => lambda.invoke(event),
       log: (line) => log(`sqs: ${line}`),
     }),
-  );
+  }));
 }
 
 function startSchedulers(

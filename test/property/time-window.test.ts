@@ -25,7 +25,9 @@ describe('time windows (properties)', () => {
           // time cannot be used to go back: one hour before 03:00 EDT is 01:00 EST.
           const [hours = 0, minutes = 0] = time.split(':').map(Number);
           const forward = `${String(hours + 1).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
-          expect(`${localDateIn(moment, timeZone)} ${localTimeIn(moment, timeZone)}`).toBe(`${day} ${forward}`);
+          expect(`${localDateIn(moment, timeZone)} ${localTimeIn(moment, timeZone)}`).toBe(
+            `${day} ${forward}`,
+          );
         }
       }),
     );

@@ -135,3 +135,40 @@ export const handler = async () => seen;\n`;
     await expect(loading).rejects.toThrow(/broken .*TABLE_NAME missing/);
   });
 });
+
+describe('loadHandlers with several execution environments', () => {
+  let dir: string;
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives each concurrent invocation its own instance of the handler module, reused once idle', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lambda-runtime-pool-test-'));
+    // Module-scope state, like a batch processor: two invocations in one instance would overwrite each other.
+    const source = `let current;
+const instance = Math.random();
+export const handler = async (event) => {
+  current = event.id;
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  return { instance, sawOwnEvent: current === event.id };
+};\n`;
+    await writeFile(join(dir, 'pooled.mjs'), source);
+    const [lambda] = await loadHandlers([fn({ key: 'pooled', handlerFile: join(dir, 'pooled.mjs') })], {
+      baseEnv: { PATH: process.env.PATH ?? '' },
+      instances: () => 3,
+    });
+    const results = await Promise.all([1, 2, 3].map((id) => lambda!.invoke({ id })));
+    const values = results.map((result) =>
+      result.ok ? (result.value as { instance: number; sawOwnEvent: boolean }) : undefined,
+    );
+    expect(values.every((value) => value?.sawOwnEvent)).toBe(true);
+    expect(new Set(values.map((value) => value?.instance)).size).toBe(3);
+
+    // A fourth invocation while all three are busy waits for one to be free.
+    const more = await Promise.all([4, 5, 6, 7].map((id) => lambda!.invoke({ id })));
+    expect(more.every((result) => result.ok && (result.value as { sawOwnEvent: boolean }).sawOwnEvent)).toBe(
+      true,
+    );
+  });
+});
