@@ -1,0 +1,54 @@
+// Where a handler bundle's bytes come from, by package group: the likely cause when module init is slow (init
+// time follows the amount of JavaScript to parse and evaluate). Builds with the options of serverless.yml's
+// custom.esbuild, in memory.
+import { build } from 'esbuild';
+
+const PROJECT_ROOT = new URL('..', import.meta.url).pathname;
+
+const GROUPS: [string, RegExp][] = [
+  ['AWS SDK', /^(@aws-sdk|@smithy|@aws-crypto)\/|^(fast-xml-parser|strnum|tslib|uuid|bowser)$/],
+  ['zod', /^zod$/],
+  ['Powertools', /^@aws-lambda-powertools\//],
+  ['middy', /^@middy\//],
+];
+
+function groupOf(input: string): string {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (!match) return 'our code';
+  const name = match[1] as string;
+  return GROUPS.find(([, pattern]) => pattern.test(name))?.[0] ?? 'other packages';
+}
+
+export interface BundleComposition {
+  bytes: number;
+  /** Share of the minified output per group, largest first. */
+  groups: { group: string; bytes: number }[];
+}
+
+export async function bundleComposition(handlerFile: string): Promise<BundleComposition> {
+  const result = await build({
+    entryPoints: [handlerFile],
+    absWorkingDir: PROJECT_ROOT,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    metafile: true,
+    write: false,
+    outdir: 'out',
+    logLevel: 'silent',
+  });
+  const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
+  if (!output) throw new Error(`esbuild produced no entry output for ${handlerFile}`);
+  const bytes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const group = groupOf(input);
+    bytes.set(group, (bytes.get(group) ?? 0) + bytesInOutput);
+  }
+  return {
+    bytes: output.bytes,
+    groups: [...bytes].map(([group, size]) => ({ group, bytes: size })).sort((a, b) => b.bytes - a.bytes),
+  };
+}

@@ -1,0 +1,277 @@
+// §3 Dispatch goodput against a CXone that allows 50 requests/s: the real client (read → diff → write → verify,
+// client-side limiter, jittered backoff honouring Retry-After) beside the original sketch's behaviour
+// (naive-client.ts), same workload, same concurrency, each on a fresh sandbox with the same faults and seed.
+
+import { seedAgents } from '../infra/local/cxone-sandbox/seed.ts';
+import {
+  SANDBOX_CREDENTIALS,
+  SANDBOX_TENANT_ID,
+  startCxoneSandbox,
+} from '../infra/local/cxone-sandbox/server.ts';
+import { convergeWithBalancing, createCxoneClient, staticCredentials } from '../lib/cxone/client.ts';
+import type { AgentPlan } from '../lib/domain/types.ts';
+import { createNaiveClient, type NaiveAgent } from './naive-client.ts';
+
+export interface GoodputOptions {
+  campaigns: number;
+  agentsPerCampaign: number;
+  /** Agents added by each assignment; a campaign gets agentsPerCampaign / changesPerAssignment assignments. */
+  changesPerAssignment: number;
+  rateLimitPerSecond: number;
+}
+
+export interface RequestCounts {
+  /** Every logged CXone request except discovery (which the sandbox never rate-limits). */
+  limited: number;
+  ok: number;
+  status429: number;
+  other: number;
+  discovery: number;
+  token: number;
+  skillReads: number;
+  directoryReads: number;
+  writes: number;
+  writesOk: number;
+}
+
+export interface ClientRun {
+  client: 'real' | 'naive';
+  assignments: number;
+  failedAssignments: number;
+  elapsedMs: number;
+  /** Agents of the final CXone state that match the last desired state (each one is one change that landed). */
+  changesApplied: number;
+  changesWanted: number;
+  requests: RequestCounts;
+  /** A resubmission of an already converged campaign. */
+  resubmission: RequestCounts;
+}
+
+export interface GoodputResult {
+  options: GoodputOptions;
+  real: ClientRun;
+  naive: ClientRun;
+}
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+interface Workload {
+  skills: { skillId: number; campaignId: string }[];
+  /** Per campaign, the userIds in the order they are added. */
+  userIds: string[][];
+  assignmentsPerCampaign: number;
+}
+
+const FIRST_SKILL_ID = 4_800_001;
+
+function workload(options: GoodputOptions): Workload {
+  const all = seedAgents(options.campaigns * options.agentsPerCampaign).map((agent) => agent.userId);
+  const skills = Array.from({ length: options.campaigns }, (_, i) => ({
+    skillId: FIRST_SKILL_ID + i,
+    campaignId: `bench-goodput-${String(i + 1).padStart(2, '0')}`,
+  }));
+  return {
+    skills,
+    userIds: skills.map((_, i) =>
+      all.slice(i * options.agentsPerCampaign, (i + 1) * options.agentsPerCampaign),
+    ),
+    assignmentsPerCampaign: Math.ceil(options.agentsPerCampaign / options.changesPerAssignment),
+  };
+}
+
+/** Desired agents of assignment `index` (0-based) of a campaign: the first (index + 1) × k of its agents. */
+function desiredUserIds(userIds: string[], index: number, changesPerAssignment: number): string[] {
+  return userIds.slice(0, Math.min(userIds.length, (index + 1) * changesPerAssignment));
+}
+
+export function classifyRequests(log: readonly LoggedRequest[]): RequestCounts {
+  const counts: RequestCounts = {
+    limited: 0,
+    ok: 0,
+    status429: 0,
+    other: 0,
+    discovery: 0,
+    token: 0,
+    skillReads: 0,
+    directoryReads: 0,
+    writes: 0,
+    writesOk: 0,
+  };
+  for (const entry of log) {
+    if (entry.path.startsWith('/.well-known/')) {
+      counts.discovery++;
+      continue;
+    }
+    counts.limited++;
+    const ok = entry.status >= 200 && entry.status < 300;
+    if (ok) counts.ok++;
+    else if (entry.status === 429) counts.status429++;
+    else counts.other++;
+    if (entry.path === '/auth/token' || entry.path === '/oauth2/token') counts.token++;
+    else if (entry.method === 'GET' && /\/skills\/\d+\/agents$/.test(entry.path)) counts.skillReads++;
+    else if (entry.method === 'GET' && /\/agents$/.test(entry.path) && !entry.path.includes('/campaigns/'))
+      counts.directoryReads++;
+    else if (entry.method !== 'GET') {
+      counts.writes++;
+      if (ok) counts.writesOk++;
+    }
+  }
+  return counts;
+}
+
+async function sandboxJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+async function startFaultySandbox(work: Workload, options: GoodputOptions) {
+  const sandbox = await startCxoneSandbox({
+    port: 0,
+    skills: work.skills,
+    agentCount: work.userIds.flat().length,
+  });
+  await sandboxJson(`${sandbox.url}/sandbox/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rateLimitPerSecond: options.rateLimitPerSecond }),
+  });
+  return sandbox;
+}
+
+/** How many agents of each skill are exactly as the last assignment wants them (active, proficiency 1). */
+async function changesApplied(sandboxUrl: string, work: Workload): Promise<number> {
+  const state = await sandboxJson<{
+    skills: Record<string, { userId: string; isActive: boolean; proficiency: number }[]>;
+  }>(`${sandboxUrl}/sandbox/state`);
+  let applied = 0;
+  work.skills.forEach((skill, i) => {
+    const wanted = new Set(work.userIds[i]);
+    for (const member of state.skills[String(skill.skillId)] ?? []) {
+      if (wanted.has(member.userId) && member.isActive && member.proficiency === 1) applied++;
+    }
+  });
+  return applied;
+}
+
+const requestLog = (url: string) => sandboxJson<LoggedRequest[]>(`${url}/sandbox/requests`);
+
+type Apply = (campaign: number, userIds: string[], correlationId: string) => Promise<boolean>;
+
+/**
+ * Runs every assignment through the client that `connect` builds for a fresh sandbox: one sequential worker per
+ * campaign (a FIFO message group), all campaigns at once (several dispatcher invocations), then the resubmission of
+ * campaign 1's last desired state.
+ */
+async function runClient(
+  client: ClientRun['client'],
+  work: Workload,
+  options: GoodputOptions,
+  connect: (sandboxUrl: string) => Apply,
+): Promise<ClientRun> {
+  const sandbox = await startFaultySandbox(work, options);
+  try {
+    const apply = connect(sandbox.url);
+    let failed = 0;
+    const started = performance.now();
+    await Promise.all(
+      work.skills.map(async (_, campaign) => {
+        for (let index = 0; index < work.assignmentsPerCampaign; index++) {
+          const userIds = desiredUserIds(work.userIds[campaign]!, index, options.changesPerAssignment);
+          const ok = await apply(campaign, userIds, `bench-${campaign + 1}-${index + 1}`).catch(() => false);
+          if (!ok) failed++;
+        }
+      }),
+    );
+    const elapsedMs = performance.now() - started;
+    const log = await requestLog(sandbox.url);
+    const applied = await changesApplied(sandbox.url, work);
+    await apply(0, work.userIds[0]!, 'bench-resubmission').catch(() => false);
+    const after = await requestLog(sandbox.url);
+    return {
+      client,
+      assignments: work.skills.length * work.assignmentsPerCampaign,
+      failedAssignments: failed,
+      elapsedMs,
+      changesApplied: applied,
+      changesWanted: work.userIds.flat().length,
+      requests: classifyRequests(log),
+      resubmission: classifyRequests(after.slice(log.length)),
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+function activePlan(userIds: string[]): AgentPlan[] {
+  return userIds.map((userId) => ({
+    userId,
+    active: true,
+    reason: 'active',
+    overlapMinutes: 480,
+    capacityScore: 1,
+    proficiency: 1,
+  }));
+}
+
+function naiveAgent(userId: string): NaiveAgent {
+  return {
+    userId,
+    skills: ['sales', 'preview-qualified'],
+    availabilityWindow: { start: '09:00', end: '17:00', timezone: 'America/New_York' },
+    maxConcurrentCalls: 1,
+  };
+}
+
+/** The real client as the dispatcher builds it: one instance shared by every campaign (one limiter per tenant). */
+function realClient(options: GoodputOptions, work: Workload): (sandboxUrl: string) => Apply {
+  return (sandboxUrl) => {
+    const client = createCxoneClient({
+      target: 'admin',
+      rateLimitPerSecond: options.rateLimitPerSecond,
+      credentials: staticCredentials({
+        ...SANDBOX_CREDENTIALS,
+        issuer: sandboxUrl,
+        tenantId: SANDBOX_TENANT_ID,
+      }),
+    });
+    return async (campaign, userIds, correlationId) => {
+      const result = await convergeWithBalancing(client, work.skills[campaign]!, activePlan(userIds), {
+        correlationId,
+        deadline: Date.now() + 55_000,
+      });
+      return result.verified;
+    };
+  };
+}
+
+function naiveClient(work: Workload): (sandboxUrl: string) => Apply {
+  return (sandboxUrl) => {
+    const client = createNaiveClient({
+      baseUrl: sandboxUrl,
+      clientId: SANDBOX_CREDENTIALS.clientId,
+      clientSecret: SANDBOX_CREDENTIALS.clientSecret,
+    });
+    return async (campaign, userIds) => {
+      const result = await client.putAgents(work.skills[campaign]!.campaignId, userIds.map(naiveAgent));
+      return result.status === 200;
+    };
+  };
+}
+
+export async function runGoodputBench(
+  options: GoodputOptions,
+  log: (line: string) => void,
+): Promise<GoodputResult> {
+  const work = workload(options);
+  const assignments = work.skills.length * work.assignmentsPerCampaign;
+  log(`dispatch goodput: real client, ${assignments} assignments over ${work.skills.length} campaigns`);
+  const real = await runClient('real', work, options, realClient(options, work));
+  log('dispatch goodput: naive client (the Go sketch), same workload');
+  const naive = await runClient('naive', work, options, naiveClient(work));
+  return { options, real, naive };
+}

@@ -1,0 +1,351 @@
+// `npm run bench`: every benchmark of docs/performance.md in one run, printed as one Markdown table on stdout
+// (progress goes to stderr). BENCH_QUICK=1 runs a small version of each section as a smoke test.
+import { rm } from 'node:fs/promises';
+import { arch, cpus, loadavg, platform } from 'node:os';
+import { bundleComposition } from './bundle-composition.ts';
+import {
+  type ColdStartResult,
+  measureColdStarts,
+  type PackagedService,
+  packageService,
+} from './cold-start.ts';
+import {
+  AWS_CALLS,
+  costPerMillionAssignments,
+  fixedMonthlyCosts,
+  modelledForAws,
+  PRICES,
+} from './cost-model.ts';
+import { type GoodputResult, runGoodputBench } from './dispatch-goodput.ts';
+import { type E2eResult, runE2eBench } from './e2e.ts';
+import { median, percentile } from './stats.ts';
+import {
+  formatKiB,
+  formatMs,
+  formatNumber,
+  formatPercent,
+  formatRatio,
+  formatUsd,
+  type Row,
+  renderTable,
+  verdictOf,
+} from './table.ts';
+import { runValidationBench, type ValidationResult } from './validation.ts';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+
+const CONFIG = QUICK
+  ? {
+      validation: { sizes: [1, 50, 500], rounds: 8, batchMs: 10 },
+      coldStartRounds: 3,
+      goodput: { campaigns: 20, agentsPerCampaign: 10, changesPerAssignment: 2, rateLimitPerSecond: 50 },
+      e2e: { campaigns: 3, agentsPerCampaign: 20, assignmentsPerCampaign: 4, dispatchConcurrency: 3 },
+      e2eTimeoutMs: 240_000,
+    }
+  : {
+      validation: { sizes: [1, 50, 500], rounds: 40, batchMs: 25 },
+      coldStartRounds: 12,
+      goodput: { campaigns: 20, agentsPerCampaign: 100, changesPerAssignment: 2, rateLimitPerSecond: 50 },
+      e2e: { campaigns: 3, agentsPerCampaign: 20, assignmentsPerCampaign: 67, dispatchConcurrency: 3 },
+      e2eTimeoutMs: 360_000,
+    };
+
+const TARGETS = {
+  validationRatio: 10,
+  zipBytes: 400 * 1024,
+  initMs: 100,
+  budgetUse: 0.9,
+  share429: 0.01,
+};
+/** Assumed production round trips and CPU time, for the cost modelled for AWS (see docs/performance.md). */
+const AWS_MODEL = { awsCallMs: 10, cxoneCallMs: 150, webhookMs: 150, cpuMs: 10 };
+
+const AWS_CALLS_TEXT = `${AWS_CALLS.submit} + ${AWS_CALLS.dispatchPerRecord}`;
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];
+
+function validationRows(results: ValidationResult[]): Row[] {
+  const rows: Row[] = results.map((r) => {
+    const row: Row = {
+      section: '1 validate + plan',
+      metric: `${r.agents} agent${r.agents === 1 ? '' : 's'} (${formatKiB(r.bytes)}), parse included`,
+      value: `${formatNumber(r.agentsPerSecond)} agents/s; ${formatRatio(r.ratio)} JSON.parse (${formatMs(r.fullMs)} vs ${formatMs(r.parseMs)})`,
+    };
+    if (r.agents === 500) {
+      row.target = `≤ ${TARGETS.validationRatio}× JSON.parse`;
+      row.verdict = verdictOf(r.ratio <= TARGETS.validationRatio);
+    }
+    return row;
+  });
+  const largest = results.at(-1);
+  if (largest) {
+    rows.push({
+      section: '1 validate + plan',
+      metric: `${largest.agents} agents: where it goes`,
+      value: `validate ${formatRatio(largest.validateRatio)}, plan ${formatRatio(largest.planRatio)} JSON.parse; median of ${largest.rounds} interleaved rounds`,
+    });
+  }
+  return rows;
+}
+
+function coldStartRows(results: ColdStartResult[]): Row[] {
+  return results.map((r) => {
+    const zipOk = r.zipBytes <= TARGETS.zipBytes;
+    const initOk = r.initMs <= TARGETS.initMs;
+    const missed = [zipOk ? '' : 'size', initOk ? '' : 'init'].filter(Boolean).join(', ');
+    return {
+      section: '2 cold start',
+      metric: `${r.key} (${r.memoryMb} MB)`,
+      value: `zip ${formatKiB(r.zipBytes)}; init median ${formatMs(r.initMs)}, best ${formatMs(r.initMsBest)}; ${formatMs(r.initMsWithoutSourceMaps)} without --enable-source-maps`,
+      target: '≤ 400 KiB; ≤ 100 ms',
+      verdict: missed ? `missed (${missed})` : 'met',
+    };
+  });
+}
+
+async function compositionRows(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [key, file] of [
+    ['dispatchAssignments', 'functions/dispatch-assignments.ts'],
+    ['getAssignment', 'functions/get-assignment.ts'],
+  ] as const) {
+    const { bytes, groups } = await bundleComposition(file);
+    rows.push({
+      section: '2 cold start',
+      metric: `${key} bundle: what it holds`,
+      value: `${formatKiB(bytes)} minified: ${groups
+        .slice(0, 4)
+        .map((g) => `${g.group} ${formatPercent(g.bytes / bytes, 0)}`)
+        .join(', ')}`,
+    });
+  }
+  return rows;
+}
+
+function goodputRows(result: GoodputResult): Row[] {
+  const { real, naive, options } = result;
+  const rate = options.rateLimitPerSecond;
+  const seconds = (run: GoodputResult['real']) => run.elapsedMs / 1000;
+  const goodput = (run: GoodputResult['real']) => run.changesApplied / seconds(run);
+  const share429 = (run: GoodputResult['real']) => run.requests.status429 / run.requests.limited;
+  const perAssignment = (run: GoodputResult['real'], n: number) => formatNumber(n / run.assignments, 2);
+  const section = '3 dispatch goodput';
+  const realUse = real.requests.ok / seconds(real) / rate;
+  const realWriteUse = real.requests.writesOk / seconds(real) / rate;
+  const load = `${real.changesWanted} agent changes, ${options.campaigns} campaigns, ${real.assignments} assignments of ${options.changesPerAssignment}; CXone limit ${rate}/s`;
+  return [
+    { section, metric: 'workload', value: load },
+    {
+      section,
+      metric: 'real: successful CXone requests ÷ limit',
+      value: `${formatNumber(realUse, 2)} (${real.requests.ok} in ${formatNumber(seconds(real), 1)} s)`,
+      target: `≥ ${TARGETS.budgetUse}`,
+      verdict: verdictOf(realUse >= TARGETS.budgetUse),
+    },
+    {
+      section,
+      metric: 'real: successful writes ÷ limit',
+      value: `${formatNumber(realWriteUse, 2)} (${real.requests.writesOk} writes of ≤ 100 agents)`,
+      target: `≥ ${TARGETS.budgetUse} (as issue 7 words it)`,
+      verdict: verdictOf(realWriteUse >= TARGETS.budgetUse),
+    },
+    {
+      section,
+      metric: 'real: 429s ÷ requests',
+      value: `${formatPercent(share429(real), 2)} (${real.requests.status429} of ${real.requests.limited})`,
+      target: '≤ 1 %',
+      verdict: verdictOf(share429(real) <= TARGETS.share429),
+    },
+    {
+      section,
+      metric: 'real: CXone requests per assignment',
+      value: `${perAssignment(real, real.requests.limited)} = ${perAssignment(real, real.requests.skillReads)} skill reads + ${perAssignment(real, real.requests.directoryReads)} agent-directory reads + ${perAssignment(real, real.requests.writes)} writes + ${perAssignment(real, real.requests.token)} token`,
+    },
+    {
+      section,
+      metric: 'real: converged resubmission',
+      value: `${real.resubmission.skillReads + real.resubmission.directoryReads} read, ${real.resubmission.writes} writes`,
+      target: '1 read, 0 writes',
+      verdict: verdictOf(
+        real.resubmission.skillReads + real.resubmission.directoryReads === 1 &&
+          real.resubmission.writes === 0,
+      ),
+    },
+    {
+      section,
+      metric: 'naive (Go sketch): 429s ÷ requests',
+      value: `${formatPercent(share429(naive), 1)} (${naive.requests.status429} of ${naive.requests.limited}); ${perAssignment(naive, naive.requests.limited)} requests per assignment; resubmission: ${naive.resubmission.writes} write`,
+    },
+    {
+      section,
+      metric: 'goodput real ÷ naive (agent changes/s)',
+      value: `${formatRatio(goodput(real) / goodput(naive))} (${formatNumber(goodput(real), 1)} vs ${formatNumber(goodput(naive), 1)}; landed ${real.changesApplied}/${real.changesWanted} vs ${naive.changesApplied}/${naive.changesWanted}; failed assignments ${real.failedAssignments} vs ${naive.failedAssignments})`,
+    },
+  ];
+}
+
+function e2eRows(result: E2eResult): Row[] {
+  const section = '4 end to end';
+  const a = result.assignments;
+  const pcts = (values: number[]) =>
+    `p50 ${formatMs(percentile(values, 50))}, p95 ${formatMs(percentile(values, 95))}, p99 ${formatMs(percentile(values, 99))}`;
+  const valid = (values: number[]) => values.filter(Number.isFinite);
+  const statuses = new Map<string, number>();
+  for (const x of a) statuses.set(x.status, (statuses.get(x.status) ?? 0) + 1);
+  const webhookLeg = a.map((x) => x.acceptedToWebhookMs - x.totalMs);
+  const rest = a.map((x) => x.totalMs - x.queueWaitMs - x.cxoneMs);
+  return [
+    {
+      section,
+      metric: 'assignments measured',
+      value: `${a.length} (${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}), each 1 removal + 1 addition on a ${CONFIG.e2e.agentsPerCampaign}-agent campaign; ${CONFIG.e2e.campaigns} campaigns in parallel; ${result.putRetries} PUTs retried (5xx/409, same Idempotency-Key)`,
+    },
+    {
+      section,
+      metric: 'accepted → CXone write acknowledged',
+      value: pcts(valid(a.map((x) => x.acceptedToWriteMs))),
+    },
+    {
+      section,
+      metric: 'accepted → WFM webhook received',
+      value: pcts(valid(a.map((x) => x.acceptedToWebhookMs))),
+    },
+    {
+      section,
+      metric: 'where the time goes (medians)',
+      value: `queue wait ${formatMs(median(a.map((x) => x.queueWaitMs)))}, CXone ${formatMs(median(a.map((x) => x.cxoneMs)))}, rest of dispatch (DynamoDB, SQS) ${formatMs(median(rest))}, final status → webhook ${formatMs(median(webhookLeg))}`,
+    },
+    { section, metric: 'PUT round trip (202)', value: pcts(a.map((x) => x.putMs)) },
+    {
+      section,
+      metric: 'one DynamoDB GetItem to moto, during the run',
+      value: `${pcts(result.awsCallMs)} (${result.awsCallMs.length} samples): the local stack's AWS is the slow part`,
+    },
+  ];
+}
+
+function costRows(e2e: E2eResult, service: PackagedService): Row[] {
+  const section = '5 cost / 1M assignments';
+  const memory = (key: string) => service.functions.find((fn) => fn.key === key)?.memoryMb ?? Number.NaN;
+  const of = (fn: string) => e2e.invocations.filter((inv) => inv.fn === fn);
+  const mean = (values: number[]) => values.reduce((t, v) => t + v, 0) / values.length;
+  const n = e2e.assignments.length;
+  const inputs = {
+    memoryMb: {
+      submit: memory('submitAssignment'),
+      dispatch: memory('dispatchAssignments'),
+      deliver: memory('deliverWfmWebhook'),
+    },
+    submitMsPerInvocation: median(of('submit-assignment').map((inv) => inv.ms)),
+    dispatchMsPerRecord: median(of('dispatch-assignments').map((inv) => inv.ms / inv.records)),
+    dispatchRecordsPerInvocation: mean(of('dispatch-assignments').map((inv) => inv.records)),
+    deliverMsPerInvocation: median(of('deliver-wfm-webhook').map((inv) => inv.ms)),
+    deliverRecordsPerInvocation: mean(of('deliver-wfm-webhook').map((inv) => inv.records)),
+    webhooksPerAssignment: e2e.webhooksPerAssignment,
+    logLinesPerAssignment: (e2e.logs.lines - e2e.logs.pollingLines) / n,
+    logBytesPerAssignment: (e2e.logs.bytes - e2e.logs.pollingBytes) / n,
+    assignmentItemBytes: e2e.itemBytes.assignment,
+    campaignItemBytes: e2e.itemBytes.campaign,
+    pendingEventsBytes: e2e.eventBytesPerAssignment,
+    changesAgents: true,
+    idempotencyKey: true,
+    assignmentsPerMonth: 1e6,
+    warmContainersWithSecrets: 10,
+    secretsMaxAgeSeconds: 300,
+  };
+  const { lines, total } = costPerMillionAssignments(inputs);
+  const model = {
+    ...AWS_MODEL,
+    cxoneCallsPerAssignment: median(e2e.assignments.map((x) => x.cxoneReads + x.cxoneWrites)),
+  };
+  const modelled = modelledForAws(inputs, model);
+  const onAws = costPerMillionAssignments(modelled);
+  return [
+    {
+      section,
+      metric: 'inputs (measured in §4)',
+      value: `submit ${formatMs(inputs.submitMsPerInvocation)} @ ${inputs.memoryMb.submit} MB; dispatch ${formatMs(inputs.dispatchMsPerRecord)}/assignment @ ${inputs.memoryMb.dispatch} MB; deliver ${formatMs(inputs.deliverMsPerInvocation)}/batch of ${formatNumber(inputs.deliverRecordsPerInvocation, 1)} @ ${inputs.memoryMb.deliver} MB; items ${formatKiB(inputs.assignmentItemBytes)} + ${formatKiB(inputs.campaignItemBytes)}; ${formatNumber(inputs.webhooksPerAssignment, 1)} webhooks`,
+    },
+    ...lines.map((line) => ({
+      section,
+      metric: line.component,
+      value: `${formatUsd(line.usdPerMillion)} (${line.perAssignment})`,
+    })),
+    { section, metric: 'total per million assignments, as measured locally', value: formatUsd(total) },
+    {
+      section,
+      metric: 'Lambda compute, modelled for AWS',
+      value: `${formatUsd(onAws.lines[0]?.usdPerMillion ?? Number.NaN)}: ${AWS_CALLS_TEXT} AWS calls × ${model.awsCallMs} ms, ${formatNumber(model.cxoneCallsPerAssignment)} CXone calls × ${model.cxoneCallMs} ms, webhook ${model.webhookMs} ms, CPU ${model.cpuMs} ms → submit ${formatMs(modelled.submitMsPerInvocation)}, dispatch ${formatMs(modelled.dispatchMsPerRecord)}, deliver ${formatMs(modelled.deliverMsPerInvocation)}`,
+    },
+    { section, metric: 'total per million assignments, modelled for AWS', value: formatUsd(onAws.total) },
+    {
+      section,
+      metric: 'fixed per month (not per assignment)',
+      value: `${formatUsd(fixedMonthlyCosts({ secrets: 2, customMetrics: 8, alarms: 6 }))} (2 secrets, ~8 custom metrics, 6 alarms) + SQS idle polling`,
+    },
+  ];
+}
+
+function notMeasured(section: string, metric: string, error: unknown): Row {
+  return { section, metric, value: `not measured: ${reason(error)}`, verdict: 'not measured' };
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const started = Date.now();
+  log(`${QUICK ? 'quick' : 'full'} run`);
+
+  log('§1 validation + planning');
+  rows.push(...validationRows(runValidationBench(CONFIG.validation)));
+
+  log('§2 cold start: serverless package');
+  let service: PackagedService | undefined;
+  try {
+    service = await packageService(log);
+    rows.push(...coldStartRows(await measureColdStarts(service, CONFIG.coldStartRounds, log)));
+    rows.push(...(await compositionRows()));
+  } catch (error) {
+    rows.push(notMeasured('2 cold start', 'all functions', error));
+  }
+
+  log('§3 dispatch goodput');
+  try {
+    rows.push(...goodputRows(await runGoodputBench(CONFIG.goodput, log)));
+  } catch (error) {
+    rows.push(notMeasured('3 dispatch goodput', 'real and naive clients', error));
+  }
+
+  log('§4 end to end on the local stack');
+  let e2e: E2eResult | undefined;
+  try {
+    e2e = await runE2eBench(CONFIG.e2e, log, CONFIG.e2eTimeoutMs);
+    rows.push(...e2eRows(e2e));
+  } catch (error) {
+    rows.push(notMeasured('4 end to end', 'latency', error));
+  }
+
+  if (e2e && service) rows.push(...costRows(e2e, service));
+  else rows.push(notMeasured('5 cost / 1M assignments', 'all', new Error('needs §2 and §4')));
+  if (service) await rm(service.dir, { recursive: true, force: true });
+
+  const cpu = cpus();
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+  process.stdout.write(
+    [
+      `cxone-assignments bench, ${new Date().toISOString()}${QUICK ? ' (BENCH_QUICK=1)' : ''}`,
+      `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${platform()} ${arch()}, Node ${process.versions.node}, load average at the end ${load}; took ${formatNumber((Date.now() - started) / 1000)} s`,
+      `prices: us-east-1 list prices assumed for ${PRICES.assumedOn}`,
+      '',
+      renderTable(rows),
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.stack ?? error.message}\n`);
+  process.exitCode = 1;
+});
