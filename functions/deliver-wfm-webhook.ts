@@ -113,6 +113,7 @@ async function deliverRecord(record: SQSRecord, context: Context): Promise<void>
 }
 
 async function deliver(event: SQSEvent, context: Context) {
+  metrics.addMetric('WebhookRecords', MetricUnit.Count, event.Records.length);
   return processPartialResponse(event, deliverRecord, processor, { context, throwOnFullBatchFailure: false });
 }
 

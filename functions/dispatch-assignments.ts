@@ -1,5 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -164,6 +165,7 @@ async function delaySkippedRecords(
 
 async function dispatch(event: SQSEvent, context: Context) {
   groupDelays.clear();
+  metrics.addMetric('DispatchRecords', MetricUnit.Count, event.Records.length);
   const response = await processPartialResponse(event, dispatchRecord, processor, {
     context,
     skipGroupOnError: true,
