@@ -44,6 +44,8 @@ const DEFAULT_AGENT_DIRECTORY_MAX_AGE_MS = 5 * 60_000;
 interface AgentDirectory {
   byUserId: Map<string, number>;
   listedAt: number;
+  /** The listing in flight: concurrent converges that miss a userId wait for it instead of listing again. */
+  listing?: Promise<void>;
 }
 
 export function createAdminClient(options: AdminClientOptions): CxoneAssignmentClient {
@@ -148,6 +150,23 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
     return [...members.values()];
   }
 
+  async function listAgents(session: Session, directory: AgentDirectory, ctx: CallContext, counter: Counter) {
+    const base = await apiBase(session, ctx);
+    await readPages(async (skip) => {
+      counter.reads++;
+      const { body } = await api(session, {
+        method: 'GET',
+        url: `${base}/agents?skip=${skip}&top=${PAGE_SIZE}`,
+        operation: 'GET /agents',
+        ctx,
+      });
+      const page = parseAgents(body);
+      for (const agent of page.items) directory.byUserId.set(agent.userId, agent.agentId);
+      return page;
+    });
+    directory.listedAt = now();
+  }
+
   /** userId → agentId; lists the tenant's agents (paged) when a userId is unknown and the listing is stale. */
   async function resolveAgentIds(
     session: Session,
@@ -158,20 +177,10 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
     const directory = directoryFor(session);
     const missing = userIds.filter((userId) => !directory.byUserId.has(userId));
     if (missing.length > 0 && now() - directory.listedAt >= directoryMaxAgeMs) {
-      const base = await apiBase(session, ctx);
-      await readPages(async (skip) => {
-        counter.reads++;
-        const { body } = await api(session, {
-          method: 'GET',
-          url: `${base}/agents?skip=${skip}&top=${PAGE_SIZE}`,
-          operation: 'GET /agents',
-          ctx,
-        });
-        const page = parseAgents(body);
-        for (const agent of page.items) directory.byUserId.set(agent.userId, agent.agentId);
-        return page;
+      directory.listing ??= listAgents(session, directory, ctx, counter).finally(() => {
+        directory.listing = undefined;
       });
-      directory.listedAt = now();
+      await directory.listing;
     }
     const resolved = new Map<string, number>();
     for (const userId of userIds) {

@@ -176,6 +176,32 @@ describe('admin target converges the sandbox', () => {
   });
 });
 
+describe('admin target agent directory', () => {
+  it("lists the tenant's agents once for several converges that start together", async () => {
+    const skills = [4501234, 4502001, 4502002, 4502003, 4502004].map((skillId, i) => ({
+      skillId,
+      campaignId: `campaign-${i}`,
+    }));
+    const busy = await startCxoneSandbox({ port: 0, skills });
+    try {
+      const cxone = client(busy);
+      const results = await Promise.all(
+        skills.map(({ skillId, campaignId }, i) =>
+          cxone.converge({ campaignId, skillId }, [agent(2 * i + 1), agent(2 * i + 2)], ctx()),
+        ),
+      );
+      expect(results.map((result) => result.added.length)).toEqual([2, 2, 2, 2, 2]);
+      const listings = (await requests(busy)).filter(
+        (entry) => /\/agents$/.test(entry.path) && !entry.path.includes('/skills/'),
+      );
+      // 200 seeded agents = two pages of 100, fetched by one converge for all five.
+      expect(listings).toHaveLength(2);
+    } finally {
+      await busy.close();
+    }
+  });
+});
+
 describe('admin target permissions', () => {
   it("never retries a 403 (the access key may not touch the skill) and surfaces CXone's description", async () => {
     const restricted = await startCxoneSandbox({
