@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { callApi } from '../support/local-api.ts';
 
 const ROLLING_CAMPAIGN = '22222222-2222-2222-2222-222222222222';
 const ROLLING_SKILL = 4502222;
@@ -22,16 +23,7 @@ const utcHhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 /** The next minute boundary at least 20 s away: windows are whole minutes. */
 const nextBoundary = () => Math.ceil((Date.now() + 20_000) / MINUTE) * MINUTE;
 
-function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${stack.apiUrl}${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${stack.apiToken}`,
-      'content-type': 'application/json',
-      ...init.headers,
-    },
-  });
-}
+const api = (path: string, init?: RequestInit) => callApi(stack, path, init);
 
 async function submit(campaignId: string, body: unknown): Promise<string> {
   const response = await api(`/campaigns/${campaignId}/agents`, {

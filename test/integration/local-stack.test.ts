@@ -14,6 +14,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { LOCAL_WFM_WEBHOOK_SECRET } from '../../infra/local/wfm-receiver/server.ts';
+import { callApi } from '../support/local-api.ts';
 
 const CAMPAIGN = '12345678-1234-1234-1234-123456789012';
 const FAILING_CAMPAIGN = '87654321-4321-4321-4321-210987654321';
@@ -71,16 +72,7 @@ function specExample(window: { start: string; end: string; timezone: string }) {
   };
 }
 
-function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${stack.apiUrl}${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${stack.apiToken}`,
-      'content-type': 'application/json',
-      ...init.headers,
-    },
-  });
-}
+const api = (path: string, init?: RequestInit) => callApi(stack, path, init);
 
 async function submit(campaignId: string, body: unknown): Promise<string> {
   const response = await api(`/campaigns/${campaignId}/agents`, {

@@ -1,7 +1,8 @@
 // The CXone sandbox (DESIGN.md §5): a stateful local HTTP server speaking both CXone targets. See README.md here.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeServer, listen } from '../http-server.ts';
 import { BodyTooLargeError, CxoneHttpError, headerValue, type RouteResult, readBody } from './http.ts';
 import { DEFAULT_SANDBOX_SEED } from './random.ts';
 import { routeAdminApi } from './routes/admin-api.ts';
@@ -151,24 +152,6 @@ function respond(res: ServerResponse, result: RouteResult, correlationId: string
   headers['Content-Length'] = Buffer.byteLength(payload);
   if (correlationId !== null) headers.CorrelationId = correlationId;
   res.writeHead(result.status, headers).end(payload);
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    // Keep-alive and deliberately hung (rateTimeout) connections would otherwise hold close() open.
-    server.closeAllConnections();
-  });
 }
 
 function urlHost(host: string): string {

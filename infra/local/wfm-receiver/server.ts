@@ -1,8 +1,9 @@
 // The local WFM receiver (DESIGN.md §5): records every webhook POST with its raw body and whether its Standard
 // Webhooks signature verifies, and can be told to fail. See README.md here.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_SANDBOX_SEED, seededRandom } from '../cxone-sandbox/random.ts';
+import { closeServer, listen } from '../http-server.ts';
 import {
   mergeReceiverFaults,
   NO_RECEIVER_FAULTS,
@@ -215,21 +216,4 @@ function respond(res: ServerResponse, answer: Answer): void {
   if (payload !== '') headers['Content-Type'] = 'application/json; charset=utf-8';
   headers['Content-Length'] = Buffer.byteLength(payload);
   res.writeHead(answer.status, headers).end(payload);
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
 }
