@@ -1,3 +1,5 @@
+import { diffSkillAssignments } from '../domain/diff.ts';
+import { compareUserIds } from '../domain/planner.ts';
 import type { SkillAssignment } from '../domain/types.ts';
 import {
   type AgentChange as AgentChangeKind,
@@ -20,21 +22,23 @@ export function agentChanges(
   before: readonly SkillAssignment[],
   after: readonly SkillAssignment[],
 ): AgentChange[] {
+  const diff = diffSkillAssignments(before, after);
   const previous = new Map(before.map((a) => [a.userId, a]));
-  const current = new Map(after.map((a) => [a.userId, a]));
-  const changes: AgentChange[] = [];
-  for (const [userId, now] of current) {
-    const was = previous.get(userId);
-    const state = { isActive: now.isActive, proficiency: now.proficiency };
-    if (!was) changes.push({ change: 'added', userId, ...state });
-    else if (was.isActive !== now.isActive) {
-      changes.push({ change: now.isActive ? 'activated' : 'deactivated', userId, ...state });
-    } else if (was.proficiency !== now.proficiency) changes.push({ change: 'updated', userId, ...state });
-  }
-  for (const userId of previous.keys()) {
-    if (!current.has(userId)) changes.push({ change: 'removed', userId });
-  }
-  return changes.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  const changes: AgentChange[] = [
+    ...diff.add.map(({ userId, isActive, proficiency }) => ({
+      change: 'added' as const,
+      userId,
+      isActive,
+      proficiency,
+    })),
+    ...diff.update.map(({ userId, isActive, proficiency }) => {
+      const change: AgentChangeKind =
+        previous.get(userId)?.isActive === isActive ? 'updated' : isActive ? 'activated' : 'deactivated';
+      return { change, userId, isActive, proficiency };
+    }),
+    ...diff.remove.map((userId) => ({ change: 'removed' as const, userId })),
+  ];
+  return changes.sort((a, b) => compareUserIds(a.userId, b.userId));
 }
 
 export interface FinalEventInput {

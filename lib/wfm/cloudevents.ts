@@ -154,17 +154,28 @@ export interface BuildAssignmentEventInput extends AssignmentFacts {
   status: FinalAssignmentStatus;
 }
 
-/** `com.cxone-assignments.assignment.<status>`, subject = assignmentId. */
-export function buildAssignmentEvent(input: BuildAssignmentEventInput): WfmEvent {
-  const type = assignmentEventType(input.status);
+/** The envelope every builder below shares: default source, deterministic id, data from the facts. */
+function buildFactEvent(
+  input: AssignmentFacts,
+  type: WfmEventType,
+  subject: string,
+  data: WfmEventData,
+  idParts: string[],
+): WfmEvent {
   return buildWfmEvent({
     type,
     source: input.source ?? defaultSource(input.campaignId),
-    subject: input.assignmentId,
-    data: eventData(input, input.status),
-    id: input.id ?? wfmEventId(type, input.assignmentId),
+    subject,
+    data,
+    id: input.id ?? wfmEventId(type, input.assignmentId, ...idParts),
     time: input.time,
   });
+}
+
+/** `com.cxone-assignments.assignment.<status>`, subject = assignmentId. */
+export function buildAssignmentEvent(input: BuildAssignmentEventInput): WfmEvent {
+  const data = eventData(input, input.status);
+  return buildFactEvent(input, assignmentEventType(input.status), input.assignmentId, data, []);
 }
 
 export interface BuildAgentEventInput extends AssignmentFacts {
@@ -177,15 +188,8 @@ export interface BuildAgentEventInput extends AssignmentFacts {
 
 /** `com.cxone-assignments.agent.<change>`, subject = userId, data carries userId and sequence. */
 export function buildAgentEvent(input: BuildAgentEventInput): WfmEvent {
-  const type = agentEventType(input.change);
-  return buildWfmEvent({
-    type,
-    source: input.source ?? defaultSource(input.campaignId),
-    subject: input.userId,
-    data: { ...eventData(input, input.status), userId: input.userId, sequence: input.sequence },
-    id: input.id ?? wfmEventId(type, input.assignmentId, input.userId),
-    time: input.time,
-  });
+  const data = { ...eventData(input, input.status), userId: input.userId, sequence: input.sequence };
+  return buildFactEvent(input, agentEventType(input.change), input.userId, data, [input.userId]);
 }
 
 export interface BuildCampaignEventInput extends AssignmentFacts {
@@ -195,15 +199,8 @@ export interface BuildCampaignEventInput extends AssignmentFacts {
 
 /** `com.cxone-assignments.campaign.<change>`, subject = assignmentId. */
 export function buildCampaignEvent(input: BuildCampaignEventInput): WfmEvent {
-  const type = campaignEventType(input.change);
-  return buildWfmEvent({
-    type,
-    source: input.source ?? defaultSource(input.campaignId),
-    subject: input.assignmentId,
-    data: eventData(input, input.status),
-    id: input.id ?? wfmEventId(type, input.assignmentId),
-    time: input.time,
-  });
+  const data = eventData(input, input.status);
+  return buildFactEvent(input, campaignEventType(input.change), input.assignmentId, data, []);
 }
 
 /**

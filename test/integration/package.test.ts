@@ -7,8 +7,8 @@ import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:modul
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zipEntries } from '../../bench/zip.ts';
 import { CampaignPoliciesSchema } from '../../lib/domain/schemas.ts';
 
 const execFileAsync = promisify(execFile);
@@ -162,42 +162,6 @@ async function packageService(outDir: string, params: string[] = []): Promise<Cf
   });
   const text = await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8');
   return JSON.parse(text) as CfnTemplate;
-}
-
-interface ZipEntry {
-  name: string;
-  compressedSize: number;
-  read: () => Buffer;
-}
-
-/** Lists a zip archive's entries from its central directory (no zip64: Lambda artifacts are small). */
-function zipEntries(zip: Buffer): ZipEntry[] {
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) throw new Error('not a zip archive');
-  const count = zip.readUInt16LE(eocd + 10);
-  let at = zip.readUInt32LE(eocd + 16);
-  const entries: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    const method = zip.readUInt16LE(at + 10);
-    const compressedSize = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const localHeader = zip.readUInt32LE(at + 42);
-    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    entries.push({
-      name,
-      compressedSize,
-      read: () => {
-        const start =
-          localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
-        const data = zip.subarray(start, start + compressedSize);
-        return method === 8 ? inflateRawSync(data) : Buffer.from(data);
-      },
-    });
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
 }
 
 function asArray<T>(value: T | T[]): T[] {
