@@ -33,7 +33,7 @@ export async function bundleComposition(handlerFile: string): Promise<BundleComp
     minify: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
+    target: 'node24',
     mainFields: ['module', 'main'],
     metafile: true,
     write: false,

@@ -149,7 +149,7 @@ function lambdaEnv(fn: PackagedFunction | undefined, withSourceMaps: boolean): R
     AWS_LAMBDA_FUNCTION_NAME: name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn?.memoryMb ?? 128),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
     LAMBDA_TASK_ROOT: fn?.taskRoot ?? '/',
     TZ: ':UTC',
   };

@@ -223,11 +223,11 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('defines the seven functions of the architecture on nodejs22.x/24.x and arm64', () => {
+  it('defines the seven functions of the architecture on nodejs24.x and arm64', () => {
     const fns = functionsOf(template);
     expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(expectedGrants).sort());
     for (const [, fn] of fns) {
-      expect(['nodejs22.x', 'nodejs24.x']).toContain(fn.Properties.Runtime);
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
     }
   });

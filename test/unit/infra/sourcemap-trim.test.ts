@@ -183,7 +183,7 @@ describe('trimSourceMapsPlugin in an esbuild bundle', () => {
       sourcesContent: false,
       platform: 'node',
       format: 'esm',
-      target: 'node22',
+      target: 'node24',
       outExtension: { '.js': '.mjs' },
       logLevel: 'silent',
       plugins: [trimSourceMapsPlugin()],
