@@ -1,4 +1,4 @@
-// The campaign policies of a local run: the bundled file (DESIGN.md §2's policy) plus, optionally, the policies
+// The campaign policies of a local run: the bundled file (the original specification's example policy) plus, optionally, the policies
 // of EXTRA_POLICIES_FILE (tests and benchmarks with many campaigns), validated together like the handlers do.
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

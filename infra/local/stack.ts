@@ -1,4 +1,4 @@
-// The whole local stack (DESIGN.md §5), programmatically: moto with the resources of serverless.yml, the CXone
+// The whole local stack (docs/local.md), programmatically: moto with the resources of serverless.yml, the CXone
 // sandbox, the WFM receiver, the real handlers behind an API Gateway v2 emulation, SQS pollers and the schedule.
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';

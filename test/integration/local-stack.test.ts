@@ -1,4 +1,4 @@
-// The local stack end to end (DESIGN.md §5), over HTTP only: the original spec's example through the real
+// The local stack end to end (docs/local.md), over HTTP only: the original spec's example through the real
 // handlers, moto, the CXone sandbox and the WFM receiver; a resubmission that writes nothing; a poison message and
 // a dispatch that keeps failing ending in the DLQ; and a stop that leaves no process behind.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -56,7 +56,7 @@ function agentWindowNow(): { window: { start: string; end: string; timezone: str
   return { window: { start: hhmm(start), end: hhmm(end), timezone: 'America/New_York' }, activeNow: true };
 }
 
-/** The original spec's payload (DESIGN.md §3) with a window around now. */
+/** The original spec's payload (README's example) with a window around now. */
 function specExample(window: { start: string; end: string; timezone: string }) {
   return {
     agents: [

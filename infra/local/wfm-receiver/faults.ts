@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { chance, type Random } from '../cxone-sandbox/random.ts';
 
-/** Receiver faults (DESIGN.md §5): answer `status` instead of 2xx with probability `failRate`, or be down. */
+/** Receiver faults (set with `PUT /faults`): answer `status` instead of 2xx with probability `failRate`, or be down. */
 export interface ReceiverFaults {
   failRate: number;
   /** The failure status; default 503. */

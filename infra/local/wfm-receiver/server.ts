@@ -1,4 +1,4 @@
-// The local WFM receiver (DESIGN.md §5): records every webhook POST with its raw body and whether its Standard
+// The local WFM receiver (its README.md): records every webhook POST with its raw body and whether its Standard
 // Webhooks signature verifies, and can be told to fail. See README.md here.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
