@@ -9,12 +9,12 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { delayRedelivery } from '../lib/adapters/sqs-queues.ts';
 import { WfmDeliveryMessageSchema } from '../lib/app/messages.ts';
+import { retryDelaySeconds } from '../lib/retry/redelivery.ts';
 import { positiveInt } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, deliverWebhook } from '../lib/wfm/deliver.ts';
 import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
-import { retryDelaySeconds } from '../lib/wfm/retry.ts';
 import { signingSecretsOf, WfmSigningSecretSchema } from '../lib/wfm/signing.ts';
 
 const env = parseEnv(

@@ -16,12 +16,12 @@ import { type Delivery, dispatchAssignment } from '../lib/app/dispatch.ts';
 import { RetryLaterError } from '../lib/app/errors.ts';
 import { DispatchMessageSchema } from '../lib/app/messages.ts';
 import { createCxoneClient } from '../lib/cxone/client.ts';
+import { retryDelaySeconds } from '../lib/retry/redelivery.ts';
 import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
-import { retryDelaySeconds } from '../lib/wfm/retry.ts';
 
 const env = parseEnv(
   TableEnv.extend(PoliciesEnv.shape).extend({

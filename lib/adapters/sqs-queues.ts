@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { DispatchMessage, WfmDeliveryMessage } from '../app/messages.ts';
 import type { DispatchQueue, WfmEventQueue } from '../app/ports.ts';
+import { visibilityTimeoutSeconds } from '../retry/redelivery.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
 import { endpointsFor, type WfmEndpoint } from '../wfm/endpoints.ts';
 
@@ -79,12 +80,11 @@ export async function delayRedelivery(
   receiptHandle: string,
   seconds: number,
 ): Promise<void> {
-  const visibility = Math.max(0, Math.min(43_200, Math.ceil(seconds)));
   await sqs.send(
     new ChangeMessageVisibilityCommand({
       QueueUrl: queueUrl,
       ReceiptHandle: receiptHandle,
-      VisibilityTimeout: visibility,
+      VisibilityTimeout: visibilityTimeoutSeconds(seconds),
     }),
   );
 }

@@ -1,13 +1,12 @@
 // The CXone client's entry point: pick a target, wire the shared HTTP/retry/rate-limit/token machinery.
 // Uses Node's global fetch (undici; keeps connections alive between calls). No AWS imports here.
 import { setTimeout as delay } from 'node:timers/promises';
+import type { BackoffPolicy } from '../retry/backoff.ts';
 import { createAdminClient } from './admin-client.ts';
-import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.ts';
 import { createCampaignAgentsClient } from './campaign-agents-client.ts';
 import type { CredentialsProvider, CxoneTargetName } from './credentials.ts';
 import type { FetchFn, RetryEvent } from './http.ts';
 import { TenantRateLimiters } from './rate-limiter.ts';
-import { DEFAULT_MAX_RETRY_AFTER_MS } from './retry-after.ts';
 import type { ClientRuntime } from './session.ts';
 import { TokenCache } from './token-cache.ts';
 import type { CxoneAssignmentClient } from './types.ts';
@@ -37,6 +36,13 @@ export const DEFAULT_API_VERSION = 'v30.0';
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 10;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * Ceilings 0.5, 1, 2, 4, 8, 10 … s. CXone usually sends no Retry-After on 429, so this is what spaces our retries;
+ * five attempts then fit well within a dispatch's time.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 10_000 };
+/** Longest Retry-After a call waits for (a longer one is clamped; the deadline may still end the wait sooner). */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 
 export interface CreateCxoneClientOptions {
   /** `admin` (default): real CXone. `campaign-agents`: the original spec's contract, not a public CXone API. */

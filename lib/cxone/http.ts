@@ -1,9 +1,9 @@
 // One HTTP exchange with CXone, retried here and nowhere else: 429 / 5xx / network / timeout with capped
 // full-jitter backoff or the server's Retry-After; never a sleep past the caller's deadline; 4xx never retried.
-import { type BackoffPolicy, fullJitterDelayMs } from './backoff.ts';
+import { type BackoffPolicy, fullJitterDelayMs } from '../retry/backoff.ts';
+import { parseRetryAfter } from '../retry/retry-after.ts';
 import { CxoneAuthError, CxoneConflictError, CxonePermanentError, CxoneRetryableError } from './errors.ts';
 import type { TokenBucket } from './rate-limiter.ts';
-import { parseRetryAfter } from './retry-after.ts';
 import type { CallContext } from './types.ts';
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;

@@ -1,6 +1,7 @@
+import { MAX_VISIBILITY_TIMEOUT_SECONDS } from '../retry/redelivery.ts';
+import { parseRetryAfter } from '../retry/retry-after.ts';
 import { serializeWfmEvent, type WfmEvent } from './cloudevents.ts';
 import type { WfmEndpoint } from './endpoints.ts';
-import { parseRetryAfter } from './retry.ts';
 import { signWebhook } from './signing.ts';
 import {
   checkWebhookTarget,
@@ -12,6 +13,8 @@ import {
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 12_000;
 export const WEBHOOK_USER_AGENT = 'cxone-assignments-webhooks/1.0';
 export const WEBHOOK_CONTENT_TYPE = 'application/cloudevents+json';
+/** Longest Retry-After honoured (a longer one is clamped): what one SQS visibility timeout can hold, 12 h. */
+export const MAX_WEBHOOK_RETRY_AFTER_MS = MAX_VISIBILITY_TIMEOUT_SECONDS * 1000;
 
 /**
  * The result of one attempt. `retry`: try again later (the caller sets the SQS visibility timeout, see
@@ -113,6 +116,7 @@ function classifyResponse(response: Response, nowMs: number, durationMs: number)
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), {
       nowMs,
       dateHeader: response.headers.get('date'),
+      maxMs: MAX_WEBHOOK_RETRY_AFTER_MS,
     });
     return {
       kind: 'retry',

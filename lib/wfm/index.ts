@@ -40,6 +40,7 @@ export {
   type DeliverWebhookInput,
   type DeliveryOutcome,
   deliverWebhook,
+  MAX_WEBHOOK_RETRY_AFTER_MS,
   WEBHOOK_CONTENT_TYPE,
   WEBHOOK_USER_AGENT,
 } from './deliver.ts';
@@ -52,14 +53,6 @@ export {
   WfmEndpointsSchema,
 } from './endpoints.ts';
 export { type AddressCategory, classifyIpAddress } from './ip-address.ts';
-export {
-  DEFAULT_RETRY_DELAY_POLICY,
-  MAX_RETRY_AFTER_MS,
-  MAX_VISIBILITY_TIMEOUT_SECONDS,
-  parseRetryAfter,
-  type RetryDelayPolicy,
-  retryDelaySeconds,
-} from './retry.ts';
 export {
   InvalidSigningSecretError,
   MIN_SIGNING_KEY_BYTES,

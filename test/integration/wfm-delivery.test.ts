@@ -3,12 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  buildAgentEvent,
-  deliverWebhook,
-  retryDelaySeconds,
-  serializeWfmEvent,
-} from '../../lib/wfm/index.ts';
+import { retryDelaySeconds } from '../../lib/retry/redelivery.ts';
+import { buildAgentEvent, deliverWebhook, serializeWfmEvent } from '../../lib/wfm/index.ts';
 
 // A throwaway receiver on 127.0.0.1:0: each path answers one way; every request is recorded with its raw body bytes.
 

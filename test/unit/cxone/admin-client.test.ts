@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createCxoneClient } from '../../../lib/cxone/client.ts';
+import {
+  createCxoneClient,
+  DEFAULT_BACKOFF,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  type RetryEvent,
+} from '../../../lib/cxone/client.ts';
 import {
   type CredentialsProvider,
   type CxoneCredentials,
@@ -8,7 +13,7 @@ import {
 import { CxoneAuthError, CxonePermanentError } from '../../../lib/cxone/errors.ts';
 import type { SkillAssignment } from '../../../lib/domain/types.ts';
 import { API, CREDENTIALS, FakeCxone, ISSUER } from './fake-cxone.ts';
-import { fakeClock, scriptedFetch } from './fakes.ts';
+import { fakeClock, json, scriptedFetch } from './fakes.ts';
 
 const target = { campaignId: 'campaign-1', skillId: 42 };
 
@@ -254,6 +259,34 @@ describe('admin target tokens and credentials', () => {
 });
 
 describe('createCxoneClient', () => {
+  it('backs off from 500 ms to 10 s and caps a Retry-After at 60 s by default', async () => {
+    expect(DEFAULT_BACKOFF).toEqual({ baseMs: 500, capMs: 10_000 });
+    expect(DEFAULT_MAX_RETRY_AFTER_MS).toBe(60_000);
+    const cxone = new FakeCxone();
+    let throttled = false;
+    const clock = fakeClock();
+    const { fetch } = scriptedFetch((request) => {
+      if (request.url.href.startsWith(API) && !throttled) {
+        throttled = true;
+        return json(429, {}, { 'Retry-After': '3600' });
+      }
+      return cxone.handler(request);
+    }, clock.now);
+    const retries: RetryEvent[] = [];
+    const client = createCxoneClient({
+      credentials: staticCredentials(CREDENTIALS),
+      fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimitPerSecond: 1000,
+      onRetry: (event) => retries.push(event),
+    });
+    await client.converge(target, [], { correlationId: 'c', deadline: clock.now() + 120_000 });
+    expect(retries.map(({ status, delayMs, retryAfter }) => ({ status, delayMs, retryAfter }))).toEqual([
+      { status: 429, delayMs: DEFAULT_MAX_RETRY_AFTER_MS, retryAfter: true },
+    ]);
+  });
+
   it('refuses an apiVersion that is not v{N}.{M}', () => {
     expect(() =>
       createCxoneClient({ credentials: staticCredentials(CREDENTIALS), apiVersion: '30' }),

@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { buildAssignmentEvent, serializeWfmEvent } from '../../../lib/wfm/cloudevents.ts';
-import { deliverWebhook, WEBHOOK_CONTENT_TYPE } from '../../../lib/wfm/deliver.ts';
+import {
+  deliverWebhook,
+  MAX_WEBHOOK_RETRY_AFTER_MS,
+  WEBHOOK_CONTENT_TYPE,
+} from '../../../lib/wfm/deliver.ts';
 import { InvalidSigningSecretError } from '../../../lib/wfm/signing.ts';
 import type { HostResolver } from '../../../lib/wfm/url-policy.ts';
 
@@ -137,6 +141,13 @@ describe('deliverWebhook', () => {
   it('caps a huge Retry-After at 12 h and leaves it out when absent or on other statuses', async () => {
     const huge = fakeFetch(() => new Response(null, { status: 429, headers: { 'retry-after': '9999999' } }));
     expect(await deliverWebhook({ ...base, fetch: huge.fetch })).toMatchObject({ retryAfterMs: 43_200_000 });
+    expect(MAX_WEBHOOK_RETRY_AFTER_MS).toBe(12 * 3600 * 1000);
+    const far = fakeFetch(
+      () => new Response(null, { status: 503, headers: { 'retry-after': 'Tue, 11 Mar 2025 00:00:00 GMT' } }),
+    );
+    expect(
+      await deliverWebhook({ ...base, fetch: far.fetch, now: () => Date.parse('2025-03-09T14:30:00Z') }),
+    ).toMatchObject({ retryAfterMs: MAX_WEBHOOK_RETRY_AFTER_MS });
     const none = fakeFetch(() => new Response(null, { status: 429 }));
     expect(await deliverWebhook({ ...base, fetch: none.fetch })).not.toHaveProperty('retryAfterMs');
     const other = fakeFetch(() => new Response(null, { status: 500, headers: { 'retry-after': '5' } }));

@@ -1,59 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelaySeconds } from '../../../lib/wfm/retry.ts';
+import {
+  MAX_VISIBILITY_TIMEOUT_SECONDS,
+  redeliveryDelaySeconds,
+  retryDelaySeconds,
+  visibilityTimeoutSeconds,
+} from '../../../lib/retry/redelivery.ts';
 
-const NOW = Date.parse('2025-03-09T14:30:00Z');
-
-describe('parseRetryAfter', () => {
-  it.each([
-    ['0', 0],
-    ['7', 7_000],
-    [' 120 ', 120_000],
-    ['Sun, 09 Mar 2025 14:30:30 GMT', 30_000],
-    ['Sunday, 09-Mar-25 14:31:00 GMT', 60_000],
-    ['Sun Mar  9 14:30:05 2025', 5_000],
-    ['Sun, 09 Mar 2025 14:00:00 GMT', 0], // in the past
-  ])('%j → %d ms', (value, expected) => {
-    expect(parseRetryAfter(value, { nowMs: NOW })).toBe(expected);
-  });
-
-  it.each([
-    [null],
-    [undefined],
-    [''],
-    ['soon'],
-    ['-5'],
-    ['1.5'],
-    ['2025-03-09T14:31:00Z'],
-    ['Sun, 99 Foo 2025'],
-  ])('ignores %j', (value) => {
-    expect(parseRetryAfter(value, { nowMs: NOW })).toBeUndefined();
-  });
-
-  it('measures a date against the response Date header, not our clock', () => {
-    const ourClockAhead = NOW + 3_600_000;
-    expect(
-      parseRetryAfter('Sun, 09 Mar 2025 14:30:45 GMT', {
-        nowMs: ourClockAhead,
-        dateHeader: 'Sun, 09 Mar 2025 14:30:00 GMT',
-      }),
-    ).toBe(45_000);
-    expect(parseRetryAfter('Sun, 09 Mar 2025 14:30:45 GMT', { nowMs: NOW, dateHeader: 'garbage' })).toBe(
-      45_000,
-    );
-  });
-
-  it('caps at 12 hours by default and at maxMs when given', () => {
-    expect(parseRetryAfter('999999', { nowMs: NOW })).toBe(MAX_RETRY_AFTER_MS);
-    expect(MAX_RETRY_AFTER_MS).toBe(12 * 3600 * 1000);
-    expect(parseRetryAfter('Tue, 11 Mar 2025 00:00:00 GMT', { nowMs: NOW })).toBe(MAX_RETRY_AFTER_MS);
-    expect(parseRetryAfter('600', { nowMs: NOW, maxMs: 60_000 })).toBe(60_000);
-  });
-});
+const highest = () => 0.999999;
+const lowest = () => 0;
 
 describe('retryDelaySeconds', () => {
-  const highest = () => 0.999999;
-  const lowest = () => 0;
-
   it('grows exponentially from 5 s up to the 15 min cap (upper bound of the jitter)', () => {
     const ceilings = [1, 2, 3, 4, 5, 8, 9, 20, 1000].map((count) =>
       retryDelaySeconds(count, undefined, { random: highest }),
@@ -82,6 +38,7 @@ describe('retryDelaySeconds', () => {
   });
 
   it('never exceeds the SQS visibility limit of 43200 s', () => {
+    expect(MAX_VISIBILITY_TIMEOUT_SECONDS).toBe(43_200);
     expect(retryDelaySeconds(1, 10 * 86_400_000)).toBe(43_200);
     expect(retryDelaySeconds(50, undefined, { capSeconds: 10 ** 9, random: highest })).toBe(43_200);
   });
@@ -93,5 +50,35 @@ describe('retryDelaySeconds', () => {
 
   it('uses a custom base and cap', () => {
     expect(retryDelaySeconds(3, undefined, { baseSeconds: 2, capSeconds: 6, random: highest })).toBe(6);
+  });
+});
+
+describe('redeliveryDelaySeconds', () => {
+  const policy = { baseSeconds: 5, capSeconds: 300, random: highest };
+
+  it('backs off by receive count, capped, before the last receive', () => {
+    expect(redeliveryDelaySeconds({ receiveCount: 1, maxReceiveCount: 5 }, undefined, policy)).toBe(5);
+    expect(redeliveryDelaySeconds({ receiveCount: 4, maxReceiveCount: 5 }, undefined, policy)).toBe(40);
+    expect(redeliveryDelaySeconds({ receiveCount: 9, maxReceiveCount: 20 }, undefined, policy)).toBe(300);
+  });
+
+  it('honours a Retry-After longer than the cap', () => {
+    expect(redeliveryDelaySeconds({ receiveCount: 1, maxReceiveCount: 5 }, 45_000, policy)).toBe(45);
+  });
+
+  it('is 0 on the last receive, Retry-After or not, so that SQS moves the message to the DLQ at once', () => {
+    expect(redeliveryDelaySeconds({ receiveCount: 5, maxReceiveCount: 5 }, 45_000, policy)).toBe(0);
+    expect(redeliveryDelaySeconds({ receiveCount: 6, maxReceiveCount: 5 }, undefined, policy)).toBe(0);
+  });
+});
+
+describe('visibilityTimeoutSeconds', () => {
+  it.each([
+    [42.2, 43],
+    [0, 0],
+    [-5, 0],
+    [100_000, 43_200],
+  ])('%s s → %s s', (seconds, expected) => {
+    expect(visibilityTimeoutSeconds(seconds)).toBe(expected);
   });
 });
