@@ -7,12 +7,13 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { delayRedelivery } from '../lib/adapters/sqs-queues.ts';
-import { WfmDeliveryMessageSchema } from '../lib/app/messages.ts';
+import { SqsRedelivery } from '../lib/adapters/sqs-redelivery.ts';
+import { type WfmDeliveryMessage, WfmDeliveryMessageSchema } from '../lib/app/messages.ts';
 import { retryDelaySeconds } from '../lib/retry/redelivery.ts';
 import { positiveInt } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
+import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, deliverWebhook } from '../lib/wfm/deliver.ts';
 import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
 import { signingSecretsOf, WfmSigningSecretSchema } from '../lib/wfm/signing.ts';
@@ -32,7 +33,7 @@ const env = parseEnv(
 );
 const logger = createLogger();
 const metrics = createMetrics();
-const sqs = new SQSClient({});
+const redelivery = new SqsRedelivery(new SQSClient({}), env.WFM_QUEUE_URL);
 const endpoints = new Map(env.WFM_ENDPOINTS.map((endpoint) => [endpoint.name, endpoint]));
 const processor = new BatchProcessor(EventType.SQS);
 /** Leaves time to record the outcome before the invocation ends. */
@@ -56,11 +57,18 @@ async function signingSecrets(): Promise<string[]> {
   return signingSecretsOf(parsed.data);
 }
 
+function readMessage(record: SQSRecord): WfmDeliveryMessage {
+  try {
+    return parseRecordBody(record, WfmDeliveryMessageSchema);
+  } catch (error) {
+    // A poison message: it fails on every receive until SQS moves it to the DLQ.
+    logger.error('WFM delivery message unreadable', { messageId: record.messageId, error });
+    throw error;
+  }
+}
+
 async function deliverRecord(record: SQSRecord, context: Context): Promise<void> {
-  const parsed = WfmDeliveryMessageSchema.safeParse(JSON.parse(record.body));
-  if (!parsed.success)
-    throw new WebhookDeliveryError(`WFM message ${record.messageId} is not a delivery message`);
-  const { event, endpoint: endpointName } = parsed.data;
+  const { event, endpoint: endpointName } = readMessage(record);
   const endpoint = endpoints.get(endpointName);
   const log = {
     eventId: event.id,
@@ -100,7 +108,7 @@ async function deliverRecord(record: SQSRecord, context: Context): Promise<void>
       const delaySeconds = retryDelaySeconds(receiveCount, outcome.retryAfterMs, {
         baseSeconds: env.WFM_RETRY_BASE_SECONDS,
       });
-      await delayRedelivery(sqs, env.WFM_QUEUE_URL, record.receiptHandle, delaySeconds);
+      await redelivery.delay(record, delaySeconds);
       logger.warn('webhook delivery will be retried', {
         ...log,
         reason: outcome.reason,

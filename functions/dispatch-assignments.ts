@@ -11,16 +11,18 @@ import { CxoneConverger } from '../lib/adapters/cxone-converger.ts';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
-import { delayRedelivery, SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
+import { SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
+import { SqsRedelivery } from '../lib/adapters/sqs-redelivery.ts';
 import { type Delivery, dispatchAssignment } from '../lib/app/dispatch.ts';
 import { RetryLaterError } from '../lib/app/errors.ts';
 import { DispatchMessageSchema } from '../lib/app/messages.ts';
 import { createCxoneClient } from '../lib/cxone/client.ts';
-import { retryDelaySeconds } from '../lib/retry/redelivery.ts';
+import { redeliveryDelaySeconds } from '../lib/retry/redelivery.ts';
 import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
+import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
 import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
 
 const env = parseEnv(
@@ -64,16 +66,11 @@ const deps = {
   observer: dispatchObserver(logger, metrics),
 };
 const processor = new SqsFifoPartialProcessorAsync();
+/** Redelivery after a failure: CXone's Retry-After (it may exceed this invocation's time), else backoff to 5 min. */
+const redeliveryPolicy = { baseSeconds: env.DISPATCH_RETRY_BASE_SECONDS, capSeconds: 300 };
 
 /** Time kept back from the invocation's remaining time for the status write after the CXone calls. */
 const SAFETY_MARGIN_MS = 5_000;
-
-export class PoisonMessageError extends Error {
-  constructor(messageId: string, reason: string) {
-    super(`Dispatch message ${messageId} is unreadable (${reason}); it will end in the DLQ`);
-    this.name = 'PoisonMessageError';
-  }
-}
 
 function deliveryOf(record: SQSRecord, context: Context): Delivery {
   return {
@@ -84,37 +81,18 @@ function deliveryOf(record: SQSRecord, context: Context): Delivery {
   };
 }
 
-/**
- * When the failed message comes back: after CXone's Retry-After when it gave one (it may exceed this invocation's
- * time), else capped exponential backoff by receive count; right away after the last receive, so that SQS moves it
- * to the DLQ (its assignment is already marked failed).
- */
-function redeliveryDelaySeconds(delivery: Delivery, retryAfterMs: number | undefined): number {
-  if (delivery.receiveCount >= delivery.maxReceiveCount) return 0;
-  return retryDelaySeconds(delivery.receiveCount, retryAfterMs, {
-    baseSeconds: env.DISPATCH_RETRY_BASE_SECONDS,
-    capSeconds: 300,
-  });
-}
-
-/** Redelivery delay chosen for each failed message group of the current batch (see delaySkippedRecords). */
-const groupDelays = new Map<string, { messageId: string; seconds: number }>();
-
-async function dispatchRecord(record: SQSRecord, context: Context): Promise<void> {
+async function dispatchRecord(record: SQSRecord, context: Context, redelivery: SqsRedelivery): Promise<void> {
   const delivery = deliveryOf(record, context);
   try {
-    const message = parseDispatchMessage(record);
+    const message = parseRecordBody(record, DispatchMessageSchema);
     logger.appendKeys({ assignmentId: message.assignmentId, campaignId: message.campaignId });
     const result = await dispatchAssignment(deps, message, delivery);
     logger.info('dispatch done', { outcome: result.outcome });
   } catch (error) {
     const retryAfterMs = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
-    const seconds = redeliveryDelaySeconds(delivery, retryAfterMs);
-    groupDelays.set(record.attributes.MessageGroupId ?? record.messageId, {
-      messageId: record.messageId,
-      seconds,
-    });
-    await delayRedelivery(sqs, env.DISPATCH_QUEUE_URL, record.receiptHandle, seconds);
+    // 0 after the last receive: SQS moves the message to the DLQ (its assignment is already marked failed).
+    const seconds = redeliveryDelaySeconds(delivery, retryAfterMs, redeliveryPolicy);
+    await redelivery.delay(record, seconds);
     logger.warn('dispatch will be retried', {
       error,
       receiveCount: delivery.receiveCount,
@@ -126,52 +104,22 @@ async function dispatchRecord(record: SQSRecord, context: Context): Promise<void
   }
 }
 
-function parseDispatchMessage(record: SQSRecord) {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    throw new PoisonMessageError(record.messageId, 'not JSON');
-  }
-  const parsed = DispatchMessageSchema.safeParse(body);
-  if (!parsed.success)
-    throw new PoisonMessageError(record.messageId, parsed.error.issues[0]?.message ?? 'invalid');
-  return parsed.data;
-}
-
-/**
- * The records skipped after their group failed stay in flight, and SQS holds a FIFO group until every message of it
- * is back: give them the same delay as the failed record, or the group would wait for the queue's full visibility
- * timeout whatever the delay chosen for its head.
- */
-async function delaySkippedRecords(
-  event: SQSEvent,
-  failures: Array<{ itemIdentifier: string }>,
-): Promise<void> {
-  const failed = new Set(failures.map((f) => f.itemIdentifier));
-  const skipped = event.Records.filter((record) => {
-    const delay = groupDelays.get(record.attributes.MessageGroupId ?? record.messageId);
-    return failed.has(record.messageId) && delay !== undefined && delay.messageId !== record.messageId;
-  });
-  await Promise.all(
-    skipped.map((record) => {
-      const delay = groupDelays.get(record.attributes.MessageGroupId ?? record.messageId)!;
-      return delayRedelivery(sqs, env.DISPATCH_QUEUE_URL, record.receiptHandle, delay.seconds).catch(
-        (error) => logger.warn('could not delay a skipped record', { error, messageId: record.messageId }),
-      );
-    }),
-  );
-}
-
 async function dispatch(event: SQSEvent, context: Context) {
-  groupDelays.clear();
   metrics.addMetric('DispatchRecords', MetricUnit.Count, event.Records.length);
-  const response = await processPartialResponse(event, dispatchRecord, processor, {
-    context,
-    skipGroupOnError: true,
-    throwOnFullBatchFailure: false,
-  });
-  await delaySkippedRecords(event, response.batchItemFailures);
+  const redelivery = new SqsRedelivery(sqs, env.DISPATCH_QUEUE_URL);
+  const response = await processPartialResponse(
+    event,
+    (record: SQSRecord) => dispatchRecord(record, context, redelivery),
+    processor,
+    { context, skipGroupOnError: true, throwOnFullBatchFailure: false },
+  );
+  // A FIFO group is held until its skipped records are back too: they get their group's delay.
+  for (const { messageId, error } of await redelivery.delaySkipped(
+    event.Records,
+    response.batchItemFailures,
+  )) {
+    logger.warn('could not delay a skipped record', { error, messageId });
+  }
   return response;
 }
 

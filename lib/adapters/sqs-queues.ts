@@ -1,5 +1,4 @@
 import {
-  ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   SendMessageCommand,
@@ -7,7 +6,6 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { DispatchMessage, WfmDeliveryMessage } from '../app/messages.ts';
 import type { DispatchQueue, WfmEventQueue } from '../app/ports.ts';
-import { visibilityTimeoutSeconds } from '../retry/redelivery.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
 import { endpointsFor, type WfmEndpoint } from '../wfm/endpoints.ts';
 
@@ -71,20 +69,4 @@ export class SqsWfmEventQueue implements WfmEventQueue {
       }
     }
   }
-}
-
-/** Delays the redelivery of one received message (e.g. honouring a long Retry-After). */
-export async function delayRedelivery(
-  sqs: SQSClient,
-  queueUrl: string,
-  receiptHandle: string,
-  seconds: number,
-): Promise<void> {
-  await sqs.send(
-    new ChangeMessageVisibilityCommand({
-      QueueUrl: queueUrl,
-      ReceiptHandle: receiptHandle,
-      VisibilityTimeout: visibilityTimeoutSeconds(seconds),
-    }),
-  );
 }

@@ -1,17 +1,7 @@
-import {
-  ChangeMessageVisibilityCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  delayRedelivery,
-  QueueSendError,
-  SqsDispatchQueue,
-  SqsWfmEventQueue,
-} from '../../../lib/adapters/sqs-queues.ts';
+import { QueueSendError, SqsDispatchQueue, SqsWfmEventQueue } from '../../../lib/adapters/sqs-queues.ts';
 import { buildAgentEvent, buildAssignmentEvent, type WfmEvent } from '../../../lib/wfm/cloudevents.ts';
 import { CAMPAIGN_ID, MORNING } from '../../support/fixtures.ts';
 
@@ -120,22 +110,5 @@ describe('SqsWfmEventQueue', () => {
     const queue = new SqsWfmEventQueue(client(), WFM_URL, [{ name: 'wfm', url: 'https://a.example.com' }]);
     await expect(queue.sendAll([applied])).rejects.toThrow(QueueSendError);
     await expect(queue.sendAll([applied])).rejects.toThrow(/InternalError/);
-  });
-});
-
-describe('delayRedelivery', () => {
-  it.each([
-    [42.2, 43],
-    [0, 0],
-    [-5, 0],
-    [100_000, 43_200],
-  ])('sets the visibility timeout for %s s to %s s', async (seconds, expected) => {
-    sqs.on(ChangeMessageVisibilityCommand).resolves({});
-    await delayRedelivery(client(), WFM_URL, 'receipt-1', seconds);
-    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toEqual({
-      QueueUrl: WFM_URL,
-      ReceiptHandle: 'receipt-1',
-      VisibilityTimeout: expected,
-    });
   });
 });

@@ -10,6 +10,7 @@ import { buildAssignmentEvent, type WfmEvent } from '../../../lib/wfm/cloudevent
 import { CAMPAIGN_ID, MORNING } from '../../support/fixtures.ts';
 import { coldStart, WFM_QUEUE_URL } from '../../support/handler-env.ts';
 import { lambdaContext, type SqsMessage, sqsEvent } from '../../support/lambda-events.ts';
+import { captureProcessOutput } from '../../support/security/tee-output.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.ts';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -41,8 +42,9 @@ beforeEach(() => {
   });
 });
 
-async function loadHandler(secretId = 'wfm/signing') {
+async function loadHandler(secretId = 'wfm/signing', env: Record<string, string> = {}) {
   coldStart({
+    ...env,
     WFM_QUEUE_URL,
     WFM_SECRET_ID: secretId,
     WFM_ALLOW_PRIVATE_TARGETS: 'true',
@@ -148,6 +150,36 @@ describe('deliver-wfm-webhook handler', () => {
       { messageId: 'm-2', body: JSON.stringify({ endpoint: 'wfm', event: { id: 'x' } }) },
     );
     expect(failures(response)).toEqual(['m-1', 'm-2']);
+    expect(receiver.received).toEqual([]);
+  });
+
+  it('logs a message that is not JSON, or not a delivery message, as a poison message with the reason', async () => {
+    const deliver = await loadHandler('wfm/signing', { POWERTOOLS_LOG_LEVEL: 'INFO' });
+    const output = captureProcessOutput(false);
+    let response: SQSBatchResponse;
+    try {
+      response = await deliver(
+        { messageId: 'm-garbled', body: '{"endpoint": "wfm", "event": ' },
+        { messageId: 'm-odd', body: JSON.stringify({ endpoint: 'wfm', event: { id: 'x' } }) },
+      );
+    } finally {
+      output.stop();
+    }
+    expect(failures(response)).toEqual(['m-garbled', 'm-odd']);
+    const lines = output
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('WFM delivery message unreadable'))
+      .map((line) => JSON.parse(line) as { level: string; messageId: string; error: { message: string } });
+    expect(lines.map(({ level, messageId }) => [level, messageId])).toEqual([
+      ['ERROR', 'm-garbled'],
+      ['ERROR', 'm-odd'],
+    ]);
+    expect(lines[0]?.error.message).toBe(
+      'SQS message m-garbled is unreadable (not JSON); it will end in the DLQ',
+    );
+    expect(lines[1]?.error.message).toMatch(/^SQS message m-odd is unreadable \(event\.\w+: /);
+    expect(visibilityChanges()).toEqual([]);
     expect(receiver.received).toEqual([]);
   });
 

@@ -32,6 +32,7 @@ import {
 } from '../../support/fixtures.ts';
 import { coldStart, DISPATCH_QUEUE_URL, TABLE_NAME, WFM_QUEUE_URL } from '../../support/handler-env.ts';
 import { lambdaContext, type SqsMessage, sqsEvent } from '../../support/lambda-events.ts';
+import { captureProcessOutput } from '../../support/security/tee-output.ts';
 
 /** A configured campaign whose skill CXone does not know (404: a permanent refusal). */
 const UNKNOWN_SKILL_CAMPAIGN_ID = 'campaign-unknown-skill';
@@ -88,8 +89,9 @@ beforeEach(() => {
   });
 });
 
-async function loadHandler() {
+async function loadHandler(env: Record<string, string> = {}) {
   coldStart({
+    ...env,
     TABLE_NAME,
     DISPATCH_QUEUE_URL,
     WFM_QUEUE_URL,
@@ -224,15 +226,30 @@ describe('dispatch-assignments handler', () => {
   });
 
   it('reports a poison (non-JSON or malformed) record as a failure and processes the other groups', async () => {
-    const dispatch = await loadHandler();
+    const dispatch = await loadHandler({ POWERTOOLS_LOG_LEVEL: 'INFO' });
     submitted('asg-a1', CAMPAIGN_ID);
-    const response = await dispatch([
-      { messageId: 'poison-1', groupId: 'g-1', body: 'not json {' },
-      { messageId: 'poison-2', groupId: 'g-2', body: JSON.stringify({ assignmentId: 42 }) },
-      message('asg-a1', CAMPAIGN_ID),
-    ]);
+    const output = captureProcessOutput(false);
+    let response: SQSBatchResponse;
+    try {
+      response = await dispatch([
+        { messageId: 'poison-1', groupId: 'g-1', body: 'not json {' },
+        { messageId: 'poison-2', groupId: 'g-2', body: JSON.stringify({ assignmentId: 42 }) },
+        message('asg-a1', CAMPAIGN_ID),
+      ]);
+    } finally {
+      output.stop();
+    }
     expect(failures(response)).toEqual(['poison-1', 'poison-2']);
     expect(statusOf('asg-a1')).toBe('applied');
+    const reasons = output
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('dispatch will be retried'))
+      .map((line) => (JSON.parse(line) as { error: { message: string } }).error.message);
+    expect(reasons).toEqual([
+      'SQS message poison-1 is unreadable (not JSON); it will end in the DLQ',
+      expect.stringMatching(/^SQS message poison-2 is unreadable \(assignmentId: .*string/),
+    ]);
   });
 
   it('delays the redelivery by CXone’s Retry-After when CXone asks to come back later', async () => {
