@@ -8,20 +8,24 @@ export const DISPATCH_QUEUE_URL =
   'https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-dispatch.fifo';
 export const WFM_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-wfm-events';
 
-/** Region for the SDK, quiet Powertools (no log lines or EMF on the test output), no endpoint override. */
-const QUIET_ENV: Record<string, string | undefined> = {
+/**
+ * Region for the SDK, no endpoint override, and Powertools as in Lambda but at DEBUG: every log line and EMF metric a
+ * handler writes is produced, scanned for secrets (test/support/security) and kept off the terminal unless the test
+ * fails (test/support/log-capture.ts).
+ */
+const HANDLER_TEST_ENV: Record<string, string | undefined> = {
   AWS_REGION: 'us-east-1',
   AWS_ENDPOINT_URL: undefined,
   POWERTOOLS_DEV: undefined,
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'DEBUG',
+  POWERTOOLS_METRICS_DISABLED: undefined,
 };
 
 /** Sets the environment (undefined unsets a variable) and resets the module registry for the next import(). */
 export function coldStart(env: Record<string, string | undefined>): void {
   vi.unstubAllEnvs();
   vi.resetModules();
-  for (const [name, value] of Object.entries({ ...QUIET_ENV, ...env })) vi.stubEnv(name, value);
+  for (const [name, value] of Object.entries({ ...HANDLER_TEST_ENV, ...env })) vi.stubEnv(name, value);
 }
 
 type StructuredResult = Exclude<APIGatewayProxyResultV2, string>;

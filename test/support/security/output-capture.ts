@@ -1,6 +1,8 @@
 // vitest setupFile: copies everything a test worker prints (handler logs, the local stack's lines, console output)
 // into `<run dir>/worker-<pid>.log`, so that the global teardown (output-scan.ts) can check the whole suite's
 // output for secrets. Without the run dir (vitest started without the global setup) it does nothing.
+// It is the first setup file: test/support/log-capture.ts, next, turns the handlers' stdout/stderr lines into
+// console output that is shown only for failed tests, and that console output is copied here all the same.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'vitest';
