@@ -19,7 +19,7 @@ import { DispatchMessageSchema } from '../lib/app/messages.ts';
 import { createCxoneClient } from '../lib/cxone/client.ts';
 import { redeliveryDelaySeconds } from '../lib/retry/redelivery.ts';
 import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
-import { dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
+import { cxoneAuthAlarm, dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
@@ -59,7 +59,7 @@ const cxone = createCxoneClient({
 });
 const deps = {
   store: new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME),
-  converger: new CxoneConverger(cxone),
+  converger: new CxoneConverger(cxone, { onAuthFailure: cxoneAuthAlarm(logger, metrics) }),
   wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL, env.WFM_ENDPOINTS),
   policyFor: (campaignId: string) => policies.get(campaignId),
   clock: { now: () => new Date() },

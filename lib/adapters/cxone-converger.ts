@@ -1,16 +1,40 @@
 import { PermanentRefusalError, RetryLaterError } from '../app/errors.ts';
 import type { CampaignConverger, ConvergeContext, ConvergeOutcome, ConvergeTarget } from '../app/ports.ts';
 import { convergeWithBalancing } from '../cxone/converge.ts';
-import { CxoneConflictError, CxonePermanentError, CxoneRetryableError } from '../cxone/errors.ts';
+import {
+  CxoneAuthError,
+  CxoneConflictError,
+  CxoneCredentialsError,
+  CxonePermanentError,
+  CxoneRetryableError,
+} from '../cxone/errors.ts';
 import type { CxoneAssignmentClient } from '../cxone/types.ts';
 import type { AgentPlan } from '../domain/types.ts';
+
+/** CXone refused the service's credentials, or the secret holding them is malformed: a person must fix it. */
+export interface CxoneAuthFailure {
+  campaignId: string;
+  /** The assignment whose dispatch hit it. */
+  correlationId: string;
+  /** The secret could not be read as credentials (as opposed to CXone refusing them). */
+  malformedSecret: boolean;
+  /** Names the secret, the fields or CXone's answer; never a credential's value. */
+  reason: string;
+}
+
+export interface CxoneConvergerOptions {
+  /** Raise the alarm (metric, error log): retrying cannot help, an operator must fix the secret. */
+  onAuthFailure?: (failure: CxoneAuthFailure) => void;
+}
 
 /** The dispatcher's port onto the CXone client: load balancing included, CXone errors mapped to retry or refuse. */
 export class CxoneConverger implements CampaignConverger {
   private readonly client: CxoneAssignmentClient;
+  private readonly onAuthFailure: ((failure: CxoneAuthFailure) => void) | undefined;
 
-  constructor(client: CxoneAssignmentClient) {
+  constructor(client: CxoneAssignmentClient, options: CxoneConvergerOptions = {}) {
     this.client = client;
+    this.onAuthFailure = options.onAuthFailure;
   }
 
   async converge(
@@ -28,19 +52,38 @@ export class CxoneConverger implements CampaignConverger {
         added: result.added,
         updated: result.updated,
         removed: result.removed,
-        failedAgents: result.failedAgents.map(({ userId, reason }) => ({ userId, reason })),
+        failedAgents: result.failedAgents,
         reads: result.reads,
         writes: result.writes,
         verified: result.verified,
         cxoneMs: result.cxoneMs,
       };
     } catch (error) {
+      if (error instanceof CxoneAuthError) {
+        this.onAuthFailure?.({
+          campaignId: target.campaignId,
+          correlationId: context.correlationId,
+          malformedSecret: error instanceof CxoneCredentialsError,
+          reason: error.message,
+        });
+      }
       throw mapCxoneError(error);
     }
   }
 }
 
+/**
+ * CXone errors as the dispatcher's two outcomes. Refused credentials have already survived the client's own
+ * recovery (a fresh token, a re-read secret) and a malformed secret stays malformed: both are refusals, not retries.
+ */
 export function mapCxoneError(error: unknown): Error {
+  if (error instanceof CxoneAuthError) {
+    return new PermanentRefusalError(
+      `CXone credentials refused or malformed, an operator must fix the secret: ${error.message}`,
+      error.status,
+      { cause: error },
+    );
+  }
   if (error instanceof CxonePermanentError) {
     return new PermanentRefusalError(`CXone refused the change: ${error.message}`, error.status, {
       cause: error,
@@ -56,7 +99,7 @@ export function mapCxoneError(error: unknown): Error {
   if (error instanceof CxoneRetryableError) {
     return new RetryLaterError(error.message, error.retryAfterMs, { cause: error });
   }
-  // Auth failures (the secret may be rotated meanwhile), network and unknown errors: try again later.
+  // Network and unknown errors (Secrets Manager unreachable, say): try again later.
   return new RetryLaterError(error instanceof Error ? error.message : String(error), undefined, {
     cause: error,
   });

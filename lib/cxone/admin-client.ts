@@ -1,4 +1,5 @@
-// The `admin` target: real CXone (research/cxone-api.md §5). Discovery → access-key token → Admin API skill agents.
+// The `admin` target: real CXone. Discovery (`/.well-known/openid-configuration`, then `cxone-configuration` for the
+// tenant's API host) → a token for the access key (password grant) → Admin API `/skills/{skillId}/agents`.
 import { diffSkillAssignments, isEmptyDiff } from '../domain/diff.ts';
 import type { SkillAssignment, SkillDiff } from '../domain/types.ts';
 import {
@@ -219,8 +220,7 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
       });
       for (const failure of parseAgentFailures(response.body)) {
         const userId = userIdByAgentId.get(failure.agentId);
-        if (userId !== undefined)
-          outcomes.set(userId, { userId, reason: failure.reason, retryable: failure.retryable });
+        if (userId !== undefined) outcomes.set(userId, { userId, reason: failure.reason });
       }
     }
   }
@@ -262,7 +262,6 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
           outcomes.set(agent.userId, {
             userId: agent.userId,
             reason: 'unknown_user: no CXone agent has this userId',
-            retryable: false,
           });
         }
       }
@@ -288,10 +287,6 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
 
   return {
     target: 'admin',
-    readAssignments: (target, ctx) =>
-      withSession(runtime, async (session) =>
-        (await readSkillMembers(session, target, ctx, { reads: 0, writes: 0 })).map(toAssignment),
-      ),
     converge,
   };
 }

@@ -76,9 +76,7 @@ function totalRecordsOf(body: Record<string, unknown>): number | undefined {
 }
 
 /** `resultSet.agentResults[]` entries that report a failure. */
-export function parseAgentFailures(
-  body: unknown,
-): Array<{ agentId: number; reason: string; retryable: boolean }> {
+export function parseAgentFailures(body: unknown): Array<{ agentId: number; reason: string }> {
   const resultSet = isRecord(body) && isRecord(body.resultSet) ? body.resultSet : undefined;
   const results = resultSet && Array.isArray(resultSet.agentResults) ? resultSet.agentResults : [];
   return results.flatMap((item: unknown) => {
@@ -87,7 +85,6 @@ export function parseAgentFailures(
     const failed = item.success === false || (typeof item.error === 'string' && item.error !== '');
     if (!failed || !Number.isInteger(agentId)) return [];
     const reason = typeof item.error === 'string' && item.error !== '' ? item.error : 'refused by CXone';
-    const status = Number(item.status ?? item.statusCode);
-    return [{ agentId, reason: reason.slice(0, 300), retryable: status === 429 || status >= 500 }];
+    return [{ agentId, reason: reason.slice(0, 300) }];
   });
 }

@@ -1,8 +1,8 @@
 /**
  * The `campaign-agents` target: the original specification's contract — `POST {issuer}/oauth2/token`
  * (client credentials) and `GET|PUT {issuer}/api/v2/outbound/campaigns/{id}/agents`, 409 = capacity conflict.
- * This is NOT a public NICE CXone endpoint (see research/cxone-api.md §0); it exists for gateways that expose that
- * shape and for the local sandbox. Real CXone is the `admin` target.
+ * This is NOT a public NICE CXone API (real CXone assigns a campaign's agents through its skill: the `admin`
+ * target); it exists for gateways that expose that shape and for the local sandbox.
  */
 import { diffSkillAssignments, isEmptyDiff } from '../domain/diff.ts';
 import type { SkillAssignment } from '../domain/types.ts';
@@ -95,7 +95,6 @@ export function createCampaignAgentsClient(options: { runtime: ClientRuntime }):
 
   return {
     target: 'campaign-agents',
-    readAssignments: (target, ctx) => withSession(runtime, (session) => read(session, target, ctx)),
     converge,
   };
 }
@@ -125,7 +124,6 @@ function parseAgentFailures(body: unknown): Map<string, FailedAgent> {
     failures.set(item.userId, {
       userId: item.userId,
       reason: typeof reason === 'string' ? reason.slice(0, 300) : 'refused',
-      retryable: false,
     });
   }
   return failures;

@@ -9,8 +9,6 @@ export interface BalancedConvergeResult extends ConvergeResult {
   dropped: string[];
   /** The plan that was finally applied. */
   plan: AgentPlan[];
-  /** Capacity conflicts answered by re-planning (0 … MAX_BALANCING_ROUNDS). */
-  balancingRounds: number;
 }
 
 /**
@@ -29,7 +27,7 @@ export async function convergeWithBalancing(
   for (let round = 0; ; round++) {
     try {
       const result = await client.converge(target, toSkillAssignments(current), ctx);
-      return { ...result, dropped: [...dropped].sort(), plan: current, balancingRounds: round };
+      return { ...result, dropped: [...dropped].sort(), plan: current };
     } catch (error) {
       if (!(error instanceof CxoneConflictError) || round >= MAX_BALANCING_ROUNDS) throw error;
       const balanced = balanceOnConflict(current, error.limit);

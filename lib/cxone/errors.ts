@@ -1,6 +1,7 @@
-// Typed CXone client errors. The dispatcher maps them to assignment statuses:
-// retryable → back to SQS (visibility delay from retryAfterMs when known), permanent/auth → rejected,
-// conflict → load balancing (lib/cxone/converge.ts).
+// Typed CXone client errors. The dispatcher maps them to assignment statuses (lib/adapters/cxone-converger.ts):
+// retryable → back to SQS (visibility delay from retryAfterMs when known), permanent → rejected, conflict → load
+// balancing (lib/cxone/converge.ts), then rejected if that cannot resolve it; auth (refused or malformed
+// credentials) → rejected at once, with the CxoneAuthFailures metric and an error log line for an operator.
 
 export interface CxoneErrorDetails {
   status?: number;
@@ -37,7 +38,10 @@ export class CxoneRetryableError extends CxoneError {
   }
 }
 
-/** The token request or the API refused our credentials even after a fresh token and a re-read secret. */
+/**
+ * The token request or the API refused our credentials even after a fresh token and a re-read secret: retrying
+ * cannot help until an operator fixes the secret.
+ */
 export class CxoneAuthError extends CxoneError {
   override name = 'CxoneAuthError';
 }

@@ -13,11 +13,10 @@ export interface CallContext {
   deadline: number;
 }
 
+/** An agent CXone still differs for after the writes, and why (CXone's per-agent error when it gave one). */
 export interface FailedAgent {
   userId: string;
   reason: string;
-  /** True when trying again later may succeed (e.g. a transient per-agent error or not yet visible). */
-  retryable: boolean;
 }
 
 export interface ConvergeResult {
@@ -42,7 +41,6 @@ export interface ConvergeResult {
 /** What the dispatcher uses, whatever the target. Create one per Lambda container and reuse it (token cache). */
 export interface CxoneAssignmentClient {
   readonly target: 'admin' | 'campaign-agents';
-  readAssignments(target: CampaignTarget, ctx: CallContext): Promise<SkillAssignment[]>;
   /** Read → diff → write only the differences → verifying read. Throws the errors of ./errors.ts. */
   converge(target: CampaignTarget, desired: SkillAssignment[], ctx: CallContext): Promise<ConvergeResult>;
 }

@@ -13,7 +13,7 @@ export function explainRemaining(
     ...remaining.remove,
   ];
   return [...new Set(userIds)].map(
-    (userId) => outcomes.get(userId) ?? { userId, reason: 'not as desired after the write', retryable: true },
+    (userId) => outcomes.get(userId) ?? { userId, reason: 'not as desired after the write' },
   );
 }
 

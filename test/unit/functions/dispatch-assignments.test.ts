@@ -306,6 +306,63 @@ describe('dispatch-assignments handler', () => {
     expect(wfmMessages().map((m) => m.event.type)).toEqual(['com.cxone-assignments.assignment.rejected']);
   });
 
+  it('rejects on the first receive when the CXone secret is malformed, counts CxoneAuthFailures and logs an error', async () => {
+    // A secret without the access key the admin target needs: no retry can fix that, an operator must.
+    const { accessKeySecret: _omitted, ...partial } = SANDBOX_CREDENTIALS;
+    secrets.on(GetSecretValueCommand, { SecretId: 'cxone/credentials' }).resolves({
+      SecretString: JSON.stringify({ ...partial, issuer: sandbox.url, tenantId: SANDBOX_TENANT_ID }),
+    });
+    const dispatch = await loadHandler({
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_DISABLED: 'false',
+    });
+    submitted('asg-a1');
+
+    const output = captureProcessOutput(false);
+    let response: SQSBatchResponse;
+    try {
+      response = await dispatch([message('asg-a1', CAMPAIGN_ID, 1)]);
+    } finally {
+      output.stop();
+    }
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(table.item('ASSIGNMENT#asg-a1', 'A')).toMatchObject({
+      status: 'rejected',
+      error: expect.stringMatching(
+        /an operator must fix the secret: .*accessKeySecret \(missing or not a string\)/,
+      ),
+    });
+    expect(wfmMessages().map((m) => m.event.type)).toEqual(['com.cxone-assignments.assignment.rejected']);
+    expect(visibilityChanges()).toEqual([]);
+    expect(await cxoneCallsFor('asg-a1')).toEqual([]);
+
+    const lines = output
+      .text()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const metrics = lines.filter((line) => line._aws !== undefined);
+    expect(metrics.map((line) => line.CxoneAuthFailures)).toEqual([1]);
+    expect(metrics[0]).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'CxoneAssignments' }] },
+      service: 'cxone-assignments',
+    });
+    const errors = lines.filter((line) => line.level === 'ERROR');
+    expect(errors).toEqual([
+      expect.objectContaining({
+        audit: expect.objectContaining({
+          action: 'cxone.auth_failed',
+          assignmentId: 'asg-a1',
+          malformedSecret: true,
+        }),
+      }),
+    ]);
+    for (const value of [SANDBOX_CREDENTIALS.clientSecret, SANDBOX_CREDENTIALS.accessKeyId]) {
+      expect(output.text()).not.toContain(value);
+    }
+  });
+
   it('treats a redelivered finished assignment as done without calling CXone again', async () => {
     const dispatch = await loadHandler();
     submitted('asg-a1');
