@@ -8,7 +8,10 @@ export class RetryLaterError extends Error {
   }
 }
 
-/** CXone refused the change for good (400/403/404): retrying cannot help. */
+/**
+ * Retrying cannot help: CXone refused the change (400/403/404, a capacity conflict load balancing could not
+ * resolve), or refused the service's credentials, or the secret holding them is malformed.
+ */
 export class PermanentRefusalError extends Error {
   readonly status: number | undefined;
   constructor(message: string, status?: number, options?: ErrorOptions) {
