@@ -36,10 +36,7 @@ export const DEFAULT_API_VERSION = 'v30.0';
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 10;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/**
- * Ceilings 0.5, 1, 2, 4, 8, 10 … s. CXone usually sends no Retry-After on 429, so this is what spaces our retries;
- * five attempts then fit well within a dispatch's time.
- */
+/** Ceilings 0.5, 1, 2, 4, 8, 10 … s. CXone usually sends no Retry-After on 429, so this is what spaces our retries. */
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 500, capMs: 10_000 };
 /** Longest Retry-After a call waits for (a longer one is clamped; the deadline may still end the wait sooner). */
 export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
