@@ -4,6 +4,7 @@
 // Every object is strict: unknown keys are rejected.
 import * as z from 'zod';
 import { isValidTimeZone } from './time-window.ts';
+import { PlanReasonSchema } from './vocabulary.ts';
 
 /** Codes of the refinements below (zod reports them as `custom` issues carrying `params.code`). */
 export const SchemaErrorCode = {
@@ -227,52 +228,16 @@ export const CampaignPoliciesSchema = z.array(CampaignPolicySchema).superRefine(
   description: 'All campaign policies; campaignId and cxoneSkillId are unique.',
 });
 
-export const FieldErrorSchema = z
-  .strictObject({
-    path: z.string().meta({ examples: ['agents[0].availabilityWindow.timezone'] }),
-    code: z.string().meta({ examples: ['timezone_not_allowed'] }),
-    message: z.string(),
-  })
-  .meta({ id: 'FieldError', description: 'One validation error; all errors are reported at once.' });
+/** One validation error of a payload: where (`agents[0].availabilityWindow.timezone`), which rule, and why. */
+export const ValidationIssueSchema = z.strictObject({
+  path: z.string().meta({ examples: ['agents[0].availabilityWindow.timezone'] }),
+  code: z.string().meta({ examples: ['timezone_not_allowed'] }),
+  message: z.string(),
+});
 
-export const ProblemDetailsSchema = z
-  .strictObject({
-    type: z.string(),
-    title: z.string(),
-    status: z.int(),
-    detail: z.string(),
-    errors: z.array(FieldErrorSchema).optional(),
-  })
-  .meta({
-    id: 'ProblemDetails',
-    description: 'RFC 9457 problem details (`application/problem+json`).',
-    examples: [
-      {
-        type: 'https://cxone-assignments.dev/problems/validation-failed',
-        title: 'Validation failed',
-        status: 422,
-        detail: '1 validation error',
-        errors: [
-          {
-            path: 'agents[0].availabilityWindow.timezone',
-            code: 'timezone_not_allowed',
-            message: 'Europe/Paris is not an allowed agent time zone of this campaign',
-          },
-        ],
-      },
-    ],
-  });
-
-export const PlanReasonSchema = z
-  .enum([
-    'active',
-    'outside_agent_window',
-    'outside_calling_hours',
-    'under_capacity_threshold',
-    'over_max_agents',
-    'dropped_capacity_conflict',
-  ])
-  .meta({ id: 'PlanReason', description: 'Why an agent is active now or not.' });
+export const SkillAssignmentSchema = z
+  .strictObject({ userId: z.string(), isActive: z.boolean(), proficiency: z.int().min(1).max(5) })
+  .meta({ id: 'SkillAssignment', description: 'One agent on the campaign’s CXone skill.' });
 
 export const AgentPlanSchema = z
   .strictObject({

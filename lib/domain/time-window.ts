@@ -45,10 +45,6 @@ export function parseTimeOfDay(value: string): number {
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
-export function isValidTimeOfDay(value: string): boolean {
-  return TIME_OF_DAY.test(value);
-}
-
 // ---- time zones -------------------------------------------------------------------------------------------------
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -1,32 +1,19 @@
-// Shared domain types. The payload types themselves (Agent, Submission, CampaignPolicy) are inferred from the zod
-// schemas in schemas.ts; this file holds the types that the planner, differ, CXone client and handlers exchange.
+// The types the planner, differ, validation and CXone client exchange. Those with a zod schema in schemas.ts are
+// inferred from it, as are the payload types there (Agent, Submission, CampaignPolicy).
+import type * as z from 'zod';
+import type { AgentPlanSchema, SkillAssignmentSchema, ValidationIssueSchema } from './schemas.ts';
 
-/** What one agent should look like on the campaign's CXone skill. */
-export interface SkillAssignment {
-  userId: string;
-  isActive: boolean;
-  /** CXone proficiency, 1 (best) … 5. */
-  proficiency: number;
-}
+/** What one agent should look like on the campaign's CXone skill; proficiency is 1 (best) … 5. */
+export type SkillAssignment = z.infer<typeof SkillAssignmentSchema>;
 
-export type PlanReason =
-  | 'active'
-  | 'outside_agent_window'
-  | 'outside_calling_hours'
-  | 'under_capacity_threshold'
-  | 'over_max_agents'
-  | 'dropped_capacity_conflict';
+/**
+ * The planner's decision for one agent at one instant. `overlapMinutes`: the DST-aware overlap of the agent's window
+ * with the campaign's calling hours on the campaign's date.
+ */
+export type AgentPlan = z.infer<typeof AgentPlanSchema>;
 
-/** The planner's decision for one agent at one instant. */
-export interface AgentPlan {
-  userId: string;
-  active: boolean;
-  reason: PlanReason;
-  /** DST-aware overlap, in minutes, of the agent's window with the campaign's calling hours on the campaign's date. */
-  overlapMinutes: number;
-  capacityScore: number;
-  proficiency: number;
-}
+/** One validation error, e.g. at path `agents[0].availabilityWindow.timezone`. */
+export type ValidationIssue = z.infer<typeof ValidationIssueSchema>;
 
 /** Minimal set of changes converging CXone's `current` to `desired`. */
 export interface SkillDiff {
@@ -34,11 +21,4 @@ export interface SkillDiff {
   update: SkillAssignment[];
   /** userIds to remove from the skill. */
   remove: string[];
-}
-
-export interface FieldError {
-  /** e.g. `agents[0].availabilityWindow.timezone` */
-  path: string;
-  code: string;
-  message: string;
 }

@@ -1,7 +1,7 @@
 // Validation of a submission against the schema and the campaign's policy. Every error is collected: schema errors
 // and policy errors together, and the policy checks of an agent run on those of its parts that are well-formed,
 // even when other parts or other agents are invalid.
-import { zodIssuesToFieldErrors } from './problem.ts';
+import { toValidationIssues } from './issues.ts';
 import {
   AvailabilityWindowSchema,
   type CampaignPolicy,
@@ -10,9 +10,9 @@ import {
   SubmissionSchema,
 } from './schemas.ts';
 import { isValidTimeZone, localDateIn, windowOverlapMinutes } from './time-window.ts';
-import type { FieldError } from './types.ts';
+import type { ValidationIssue } from './types.ts';
 
-/** Codes of the policy rules (the schema's own codes are zod's, see problem.ts and schemas.ts). */
+/** Codes of the policy rules (the schema's own codes are zod's, see issues.ts and schemas.ts). */
 export const PolicyErrorCode = {
   tooManyAgents: 'too_many_agents',
   duplicateUserId: 'duplicate_user_id',
@@ -23,7 +23,9 @@ export const PolicyErrorCode = {
   campaignIdMismatch: 'campaign_id_mismatch',
 } as const;
 
-export type ValidationResult = { ok: true; submission: Submission } | { ok: false; errors: FieldError[] };
+export type ValidationResult =
+  | { ok: true; submission: Submission }
+  | { ok: false; errors: ValidationIssue[] };
 
 interface PolicyIndex {
   requiredSkills: readonly string[];
@@ -59,7 +61,7 @@ export function validateSubmission(
 ): ValidationResult {
   const { checked, agentCount } = boundAgents(policy, body);
   const parsed = SubmissionSchema.safeParse(checked);
-  const errors = parsed.success ? [] : zodIssuesToFieldErrors(parsed.error.issues);
+  const errors = parsed.success ? [] : toValidationIssues(parsed.error.issues);
   const agentsWithIssues = parsed.success ? new Set<number>() : agentIndexesWithIssues(parsed.error.issues);
   const policyErrors = checkPolicy(
     policy,
@@ -89,7 +91,7 @@ function boundAgents(policy: CampaignPolicy, body: unknown): { checked: unknown;
   return { checked: { ...body, agents: body.agents.slice(0, limit) }, agentCount: body.agents.length };
 }
 
-function tooManyAgents(policy: CampaignPolicy, count: number): FieldError {
+function tooManyAgents(policy: CampaignPolicy, count: number): ValidationIssue {
   return {
     path: 'agents',
     code: PolicyErrorCode.tooManyAgents,
@@ -163,8 +165,8 @@ function checkPolicy(
   agentsWithIssues: ReadonlySet<number>,
   /** The length of the agent list before boundAgents cut it, if it did. */
   agentCount: number | undefined,
-): FieldError[] {
-  const errors: FieldError[] = [];
+): ValidationIssue[] {
+  const errors: ValidationIssue[] = [];
   if (!isRecord(body)) return errors;
   const index = indexPolicy(policy);
 
@@ -259,8 +261,8 @@ function checkPolicy(
 const AGENT_INDEX = /^agents\[(\d+)\]/;
 
 /** Submission-level errors first, then each agent's errors in index order (stable within an agent). */
-function orderErrors(errors: FieldError[]): FieldError[] {
-  const rank = (error: FieldError) => {
+function orderErrors(errors: ValidationIssue[]): ValidationIssue[] {
+  const rank = (error: ValidationIssue) => {
     const match = AGENT_INDEX.exec(error.path);
     return match ? Number(match[1]) : -1;
   };

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { problemOf } from '../domain/problem.ts';
+import { problemOf } from './problem.ts';
 import { HttpProblemError, type HttpResponse, problemResponse } from './responses.ts';
 
 type HttpMiddleware = MiddlewareObj<APIGatewayProxyEventV2, HttpResponse>;

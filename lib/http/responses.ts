@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { ProblemDetails } from '../domain/problem.ts';
+import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import type { ProblemDetails } from './problem-schema.ts';
 
 export type HttpResponse = Exclude<APIGatewayProxyResultV2, string>;
 
@@ -14,7 +15,7 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 export function problemResponse(problem: ProblemDetails, headers: Record<string, string> = {}): HttpResponse {
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...headers },
     body: JSON.stringify(problem),
   };
 }

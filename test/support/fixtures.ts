@@ -1,4 +1,5 @@
-// Test data shared by the app, adapter and handler tests: the local policy of DESIGN.md §2, agents, submissions.
+// Test data shared by the domain, app, adapter and handler tests: the default campaign policy (the one in
+// config/campaign-policies.json), agents, submissions and stored records.
 import type { AssignmentRecord, CampaignState } from '../../lib/app/model.ts';
 import {
   type Agent,
@@ -26,6 +27,11 @@ export const POLICY: CampaignPolicy = CampaignPolicySchema.parse({
   callRateTarget: 8.5,
   capacityThreshold: 0.3,
 });
+
+/** POLICY with some fields changed (validated, like a policy loaded from the file). */
+export function policyWith(overrides: Partial<CampaignPolicy>): CampaignPolicy {
+  return CampaignPolicySchema.parse({ ...POLICY, ...overrides });
+}
 
 export const OTHER_POLICY: CampaignPolicy = CampaignPolicySchema.parse({
   ...POLICY,

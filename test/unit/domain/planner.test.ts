@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planActiveAgents, toSkillAssignments } from '../../../lib/domain/planner.ts';
 import type { Agent, Submission } from '../../../lib/domain/schemas.ts';
-import { agent, POLICY, policyWith, WEEKDAY_MORNING } from './fixtures.ts';
+import { agent, MORNING, POLICY, policyWith } from '../../support/fixtures.ts';
 
 const submission = (agents: Agent[], callRateTarget?: number): Submission =>
   callRateTarget === undefined ? { agents } : { agents, callRateTarget };
@@ -11,11 +11,7 @@ const reasons = (plans: { userId: string; reason: string }[]) =>
 
 describe('planActiveAgents', () => {
   it('activates an agent inside calling hours and its window with enough capacity', () => {
-    const [plan] = planActiveAgents(
-      POLICY,
-      submission([agent('a', { recentCallRate: 1.7 })]),
-      WEEKDAY_MORNING,
-    );
+    const [plan] = planActiveAgents(POLICY, submission([agent('a', { recentCallRate: 1.7 })]), MORNING);
     expect(plan).toEqual({
       userId: 'a',
       active: true,
@@ -43,7 +39,7 @@ describe('planActiveAgents', () => {
       availabilityWindow: { start: '09:00', end: '17:00', timezone: 'America/Los_Angeles' },
     });
     // 11:00 in New York is 08:00 in Los Angeles.
-    expect(reasons(planActiveAgents(POLICY, submission([agent('ny'), la]), WEEKDAY_MORNING))).toEqual({
+    expect(reasons(planActiveAgents(POLICY, submission([agent('ny'), la]), MORNING))).toEqual({
       la: 'outside_agent_window',
       ny: 'active',
     });
@@ -54,7 +50,7 @@ describe('planActiveAgents', () => {
     const plans = planActiveAgents(
       POLICY,
       submission([agent('busy', { recentCallRate: 6 }), agent('edge', { recentCallRate: 5.95 })]),
-      WEEKDAY_MORNING,
+      MORNING,
     );
     expect(reasons(plans)).toEqual({ busy: 'under_capacity_threshold', edge: 'active' });
     expect(plans[0]).toMatchObject({ proficiency: 4 });
@@ -62,7 +58,7 @@ describe('planActiveAgents', () => {
 
   it('uses the submission’s callRateTarget over the policy’s', () => {
     const busy = agent('busy', { recentCallRate: 6 });
-    const [plan] = planActiveAgents(POLICY, submission([busy], 12), WEEKDAY_MORNING);
+    const [plan] = planActiveAgents(POLICY, submission([busy], 12), MORNING);
     expect(plan).toMatchObject({ active: true, capacityScore: 0.5, proficiency: 3 });
   });
 
@@ -74,7 +70,7 @@ describe('planActiveAgents', () => {
       agent('b', { recentCallRate: 1 }),
       agent('a', { recentCallRate: 2 }),
     ];
-    expect(reasons(planActiveAgents(policy, submission(agents), WEEKDAY_MORNING))).toEqual({
+    expect(reasons(planActiveAgents(policy, submission(agents), MORNING))).toEqual({
       a: 'over_max_agents',
       b: 'active',
       c: 'active',
@@ -85,7 +81,7 @@ describe('planActiveAgents', () => {
   it('does not count inactive agents towards maxAgents', () => {
     const policy = policyWith({ maxAgents: 1 });
     const agents = [agent('a', { recentCallRate: 8 }), agent('b', { recentCallRate: 3 })];
-    expect(reasons(planActiveAgents(policy, submission(agents), WEEKDAY_MORNING))).toEqual({
+    expect(reasons(planActiveAgents(policy, submission(agents), MORNING))).toEqual({
       a: 'under_capacity_threshold',
       b: 'active',
     });
@@ -93,9 +89,9 @@ describe('planActiveAgents', () => {
 
   it('returns plans sorted by userId whatever the input order', () => {
     const agents = [agent('m'), agent('B'), agent('a'), agent('z')];
-    const plans = planActiveAgents(POLICY, submission(agents), WEEKDAY_MORNING);
+    const plans = planActiveAgents(POLICY, submission(agents), MORNING);
     expect(plans.map((plan) => plan.userId)).toEqual(['B', 'a', 'm', 'z']);
-    expect(planActiveAgents(POLICY, submission([...agents].reverse()), WEEKDAY_MORNING)).toEqual(plans);
+    expect(planActiveAgents(POLICY, submission([...agents].reverse()), MORNING)).toEqual(plans);
   });
 
   it('is DST-aware: on the fall-back night a 01:00–02:00 window is open during both 01:xx hours', () => {
@@ -118,7 +114,7 @@ describe('toSkillAssignments', () => {
     const plans = planActiveAgents(
       policyWith({ maxAgents: 1 }),
       submission([agent('b'), agent('a', { recentCallRate: 4.25 })]),
-      WEEKDAY_MORNING,
+      MORNING,
     );
     expect(toSkillAssignments(plans)).toEqual([
       { userId: 'a', isActive: false, proficiency: 3 },

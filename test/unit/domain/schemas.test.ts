@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { zodIssuesToFieldErrors } from '../../../lib/domain/problem.ts';
+import { toValidationIssues } from '../../../lib/domain/issues.ts';
 import {
   AgentSchema,
   AvailabilityWindowSchema,
@@ -10,13 +11,13 @@ import {
   TimeOfDaySchema,
   TimeZoneSchema,
 } from '../../../lib/domain/schemas.ts';
-import { agent, POLICY } from './fixtures.ts';
+import { agent, POLICY } from '../../support/fixtures.ts';
 
 function errorsOf(schema: z.ZodType, value: unknown) {
   const result = schema.safeParse(value);
   return result.success
     ? []
-    : zodIssuesToFieldErrors(result.error.issues).map(({ path, code }) => ({ path, code }));
+    : toValidationIssues(result.error.issues).map(({ path, code }) => ({ path, code }));
 }
 
 describe('TimeOfDaySchema', () => {
@@ -206,6 +207,13 @@ describe('CampaignPolicySchema', () => {
 });
 
 describe('CampaignPoliciesSchema', () => {
+  it('accepts the bundled config/campaign-policies.json, whose policy is the tests’ default', () => {
+    const bundled = JSON.parse(
+      readFileSync(new URL('../../../config/campaign-policies.json', import.meta.url), 'utf8'),
+    );
+    expect(CampaignPoliciesSchema.parse(bundled)).toEqual([POLICY]);
+  });
+
   it('accepts distinct policies', () => {
     const other = { ...POLICY, campaignId: 'other', cxoneSkillId: 42 };
     expect(CampaignPoliciesSchema.safeParse([POLICY, other]).success).toBe(true);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../lib/domain/schemas.ts';
 import { PolicyErrorCode, validateSubmission } from '../../../lib/domain/validate.ts';
-import { agent, CAMPAIGN_ID, POLICY, policyWith, WEEKDAY_MORNING } from './fixtures.ts';
+import { agent, CAMPAIGN_ID, MORNING, POLICY, policyWith } from '../../support/fixtures.ts';
 
-function errorsOf(body: unknown, policy = POLICY, now = WEEKDAY_MORNING, pathCampaignId = CAMPAIGN_ID) {
+function errorsOf(body: unknown, policy = POLICY, now = MORNING, pathCampaignId = CAMPAIGN_ID) {
   const result = validateSubmission(policy, pathCampaignId, body, now);
   return result.ok ? [] : result.errors.map(({ path, code }) => ({ path, code }));
 }
@@ -18,7 +18,7 @@ describe('validateSubmission', () => {
       agents: [agent('agent-uuid-001', { recentCallRate: 4.2 })],
       callRateTarget: 8.5,
     };
-    const result = validateSubmission(POLICY, CAMPAIGN_ID, body, WEEKDAY_MORNING);
+    const result = validateSubmission(POLICY, CAMPAIGN_ID, body, MORNING);
     expect(result).toEqual({ ok: true, submission: body });
   });
 
@@ -50,13 +50,13 @@ describe('validateSubmission', () => {
       { path: 'agents[3].userId', code: 'duplicate_user_id' },
       { path: 'agents[4].userId', code: 'duplicate_user_id' },
     ]);
-    const result = validateSubmission(POLICY, CAMPAIGN_ID, body, WEEKDAY_MORNING);
+    const result = validateSubmission(POLICY, CAMPAIGN_ID, body, MORNING);
     expect(result.ok || result.errors[0]?.message).toContain('agents[0]');
   });
 
   it('requires every required skill', () => {
     const policy = policyWith({ requiredSkills: ['preview-qualified', 'spanish'] });
-    const result = validateSubmission(policy, CAMPAIGN_ID, { agents: [agent('a')] }, WEEKDAY_MORNING);
+    const result = validateSubmission(policy, CAMPAIGN_ID, { agents: [agent('a')] }, MORNING);
     expect(result).toMatchObject({
       ok: false,
       errors: [
@@ -213,7 +213,7 @@ describe('validateSubmission', () => {
       POLICY,
       CAMPAIGN_ID,
       { agents: [agent('a', { skills: ['x'] })] },
-      WEEKDAY_MORNING,
+      MORNING,
     );
     expect(result.ok).toBe(false);
     expect(result).not.toHaveProperty('submission');

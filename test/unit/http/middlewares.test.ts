@@ -1,13 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { problemOf } from '../../../lib/domain/problem.ts';
 import {
   bodyLimit,
   parseJsonBody,
   problemErrors,
   requireJsonContentType,
 } from '../../../lib/http/middlewares.ts';
+import { problemOf } from '../../../lib/http/problem.ts';
 import { HttpProblemError, type HttpResponse, json } from '../../../lib/http/responses.ts';
 import { httpEvent, lambdaContext } from '../../support/lambda-events.ts';
 

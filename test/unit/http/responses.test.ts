@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problemOf } from '../../../lib/domain/problem.ts';
+import { problemOf } from '../../../lib/http/problem.ts';
 import { HttpProblemError, json, problemResponse } from '../../../lib/http/responses.ts';
 
 describe('HTTP responses', () => {
