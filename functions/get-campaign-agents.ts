@@ -4,9 +4,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
-import { campaignAgentsView } from '../lib/app/queries.ts';
-import { problemOf } from '../lib/domain/problem.ts';
+import { queryCampaignAgents } from '../lib/app/queries.ts';
 import { problemErrors } from '../lib/http/middlewares.ts';
+import { problemOf } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
@@ -19,13 +19,17 @@ const store = new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME);
 
 async function getCampaignAgents(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const campaignId = event.pathParameters?.campaignId ?? '';
-  if (!policies.get(campaignId)) {
-    return problemResponse(problemOf('not-found', `Campaign ${campaignId.slice(0, 128)} is not configured.`));
+  const outcome = await queryCampaignAgents({ store, policyFor: (id) => policies.get(id) }, campaignId);
+  switch (outcome.kind) {
+    case 'found':
+      return json(200, outcome.view);
+    case 'unknown_campaign':
+      return problemResponse(
+        problemOf('not-found', `Campaign ${campaignId.slice(0, 128)} is not configured.`),
+      );
+    case 'no_desired_state':
+      return problemResponse(problemOf('not-found', `Campaign ${campaignId} has no desired state yet.`));
   }
-  const view = await campaignAgentsView(store, campaignId);
-  if (!view)
-    return problemResponse(problemOf('not-found', `Campaign ${campaignId} has no desired state yet.`));
-  return json(200, view);
 }
 
 export const handler = middy(getCampaignAgents)

@@ -3,6 +3,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod';
+import type { Health, HealthState } from '../lib/app/api-schemas.ts';
 import { type HttpResponse, json } from '../lib/http/responses.ts';
 import { TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
@@ -13,7 +14,7 @@ const logger = createLogger();
 const dynamo = new DynamoDBClient({});
 const sqs = new SQSClient({});
 
-async function check(name: string, probe: () => Promise<unknown>): Promise<[string, 'ok' | 'unavailable']> {
+async function check(name: string, probe: () => Promise<unknown>): Promise<[string, HealthState]> {
   try {
     await probe();
     return [name, 'ok'];
@@ -36,7 +37,8 @@ async function health(): Promise<HttpResponse> {
     ]),
   );
   const healthy = Object.values(checks).every((state) => state === 'ok');
-  return json(healthy ? 200 : 503, healthy ? { status: 'ok' } : { status: 'unavailable', checks });
+  const body: Health = healthy ? { status: 'ok' } : { status: 'unavailable', checks };
+  return json(healthy ? 200 : 503, body);
 }
 
 export const handler = middy(health).use(injectLambdaContext(logger, { resetKeys: true }));

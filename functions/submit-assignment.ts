@@ -7,9 +7,9 @@ import * as z from 'zod';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
 import { SqsDispatchQueue } from '../lib/adapters/sqs-queues.ts';
-import { submitAssignment } from '../lib/app/submit.ts';
-import { problemOf } from '../lib/domain/problem.ts';
+import { type SubmitOutcome, submitAssignment } from '../lib/app/submit.ts';
 import { bodyLimit, parseJsonBody, problemErrors, requireJsonContentType } from '../lib/http/middlewares.ts';
+import { problemOf, validationProblem } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
@@ -53,22 +53,35 @@ async function submit(event: APIGatewayProxyEventV2 & { parsedBody?: unknown }):
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     },
   );
+  if (outcome.kind === 'plan') return json(200, outcome.plan);
+  if (outcome.kind === 'accepted') {
+    logger.info('assignment accepted', {
+      audit: { action: 'assignment.accepted', ...outcome.accepted, replayed: outcome.replayed },
+    });
+    return json(outcome.replayed ? 200 : 202, outcome.accepted, {
+      location: `/assignments/${outcome.accepted.assignmentId}`,
+    });
+  }
+  const problem = refusal(outcome, campaignId);
+  logger.info('submission refused', { status: problem.status, errors: problem.errors?.length });
+  return problemResponse(problem);
+}
+
+function refusal(outcome: Exclude<SubmitOutcome, { kind: 'plan' | 'accepted' }>, campaignId: string) {
   switch (outcome.kind) {
-    case 'problem':
-      logger.info('submission refused', {
-        status: outcome.problem.status,
-        errors: outcome.problem.errors?.length,
-      });
-      return problemResponse(outcome.problem);
-    case 'plan':
-      return json(200, outcome.body);
-    case 'accepted':
-      logger.info('assignment accepted', {
-        audit: { action: 'assignment.accepted', ...outcome.body, replayed: outcome.statusCode === 200 },
-      });
-      return json(outcome.statusCode, outcome.body, {
-        location: `/assignments/${outcome.body.assignmentId}`,
-      });
+    case 'unknown_campaign':
+      return problemOf('not-found', `Campaign ${campaignId} is not configured.`);
+    case 'invalid_idempotency_key':
+      return problemOf('bad-request', 'Idempotency-Key must be 1–255 visible ASCII characters.');
+    case 'invalid':
+      return validationProblem(outcome.issues);
+    case 'idempotency_key_reused':
+      return problemOf(
+        'idempotency-key-reused',
+        'This Idempotency-Key was already used with a different body; use a new key for a new desired state.',
+      );
+    case 'idempotency_key_in_flight':
+      return problemOf('conflict', 'A request with this Idempotency-Key is still in flight; retry shortly.');
   }
 }
 

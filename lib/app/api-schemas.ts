@@ -1,21 +1,27 @@
 import * as z from 'zod';
-import { AgentPlanSchema, SubmissionSchema } from '../domain/schemas.ts';
+import { AgentPlanSchema } from '../domain/schemas.ts';
+import {
+  AssignmentLatencySchema,
+  AssignmentRecordSchema,
+  AssignmentResultSchema,
+  CampaignStateSchema,
+} from './model.ts';
 
-// Response payloads of the public API (DESIGN.md §3). The OpenAPI document is generated from these and from the
-// request schemas in lib/domain/schemas.ts (`npm run openapi`).
+// Response payloads of the public API, built from the stored records' schemas (model.ts); queries.ts maps a record
+// to its view. The OpenAPI document is generated from these and from the request schemas in lib/domain/schemas.ts
+// (`npm run openapi`).
 
-export const AssignmentStatusSchema = z
-  .enum(['queued', 'dispatching', 'applied', 'partially_applied', 'rejected', 'failed', 'superseded'])
-  .meta({ id: 'AssignmentStatus' });
+const record = AssignmentRecordSchema.shape;
 
 export const AcceptedSchema = z
   .strictObject({
-    assignmentId: z.string(),
-    campaignId: z.string(),
+    assignmentId: record.assignmentId,
+    campaignId: record.campaignId,
     status: z.literal('queued'),
-    agents: z.int().min(1),
+    agents: record.agentsRequested,
   })
   .meta({ id: 'Accepted', description: 'The desired state is stored and queued for CXone.' });
+export type Accepted = z.infer<typeof AcceptedSchema>;
 
 export const PlanResponseSchema = z
   .strictObject({
@@ -27,74 +33,51 @@ export const PlanResponseSchema = z
     id: 'Plan',
     description: 'Dry run: what applying this desired state now would do; nothing is stored.',
   });
+export type PlanResponse = z.infer<typeof PlanResponseSchema>;
 
-export const AssignmentResultSchema = z
-  .strictObject({
-    active: z.array(z.string()),
-    inactive: z.array(z.string()),
-    added: z.array(z.string()),
-    updated: z.array(z.string()),
-    removed: z.array(z.string()),
-    dropped: z
-      .array(z.string())
-      .meta({ description: 'Deactivated by load balancing after a capacity conflict.' }),
-    failedAgents: z.array(z.strictObject({ userId: z.string(), reason: z.string() })),
-    cxoneReads: z.int().min(0),
-    cxoneWrites: z.int().min(0),
-    verified: z.boolean(),
-  })
-  .meta({ id: 'AssignmentResult' });
-
-export const AssignmentLatencySchema = z
-  .strictObject({ queueWaitMs: z.number().min(0), cxoneMs: z.number().min(0), totalMs: z.number().min(0) })
-  .meta({ id: 'AssignmentLatency' });
-
+/** The public view of an assignment: no internal bookkeeping such as pending events. */
 export const AssignmentViewSchema = z
   .strictObject({
-    assignmentId: z.string(),
-    campaignId: z.string(),
-    kind: z.enum(['submission', 'rebalance']),
-    status: AssignmentStatusSchema,
-    submittedAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    agentsRequested: z.int().min(1),
-    result: AssignmentResultSchema.optional(),
-    latencyMs: z.number().min(0).optional().meta({ description: 'Accepted → final status.' }),
-    latency: AssignmentLatencySchema.optional(),
-    error: z.string().optional(),
+    assignmentId: record.assignmentId,
+    campaignId: record.campaignId,
+    kind: record.kind,
+    status: record.status,
+    submittedAt: record.submittedAt,
+    updatedAt: record.updatedAt,
+    agentsRequested: record.agentsRequested,
+    result: AssignmentResultSchema.meta({ id: 'AssignmentResult' }).optional(),
+    latencyMs: record.latencyMs,
+    latency: AssignmentLatencySchema.meta({ id: 'AssignmentLatency' }).optional(),
+    error: record.error,
   })
   .meta({ id: 'Assignment' });
+export type AssignmentView = z.infer<typeof AssignmentViewSchema>;
 
-export const SkillAssignmentSchema = z
-  .strictObject({ userId: z.string(), isActive: z.boolean(), proficiency: z.int().min(1).max(5) })
-  .meta({ id: 'SkillAssignment', description: 'One agent on the campaign’s CXone skill.' });
+const campaign = CampaignStateSchema.shape;
 
 export const CampaignAgentsViewSchema = z
   .strictObject({
-    campaignId: z.string(),
-    desired: SubmissionSchema,
-    submittedAt: z.iso.datetime(),
+    campaignId: campaign.campaignId,
+    desired: campaign.desired,
+    submittedAt: campaign.submittedAt,
+    /** Status and updatedAt are missing while the latest assignment's record is not readable yet. */
     latestAssignment: z.strictObject({
-      assignmentId: z.string(),
-      status: AssignmentStatusSchema.optional(),
-      updatedAt: z.iso.datetime().optional(),
+      assignmentId: record.assignmentId,
+      status: record.status.optional(),
+      updatedAt: record.updatedAt.optional(),
     }),
-    lastApplied: z
-      .strictObject({
-        assignmentId: z.string(),
-        assignments: z.array(SkillAssignmentSchema),
-        appliedAt: z.iso.datetime(),
-      })
-      .optional(),
+    lastApplied: campaign.lastApplied,
   })
   .meta({ id: 'CampaignAgents', description: 'The desired state and what was last applied to CXone.' });
+export type CampaignAgentsView = z.infer<typeof CampaignAgentsViewSchema>;
+
+const HealthStateSchema = z.enum(['ok', 'unavailable']);
+export type HealthState = z.infer<typeof HealthStateSchema>;
 
 export const HealthSchema = z
   .strictObject({
-    status: z.enum(['ok', 'unavailable']),
-    checks: z.record(z.string(), z.enum(['ok', 'unavailable'])).optional(),
+    status: HealthStateSchema,
+    checks: z.record(z.string(), HealthStateSchema).optional(),
   })
   .meta({ id: 'Health' });
-
-export type AssignmentView = z.infer<typeof AssignmentViewSchema>;
-export type CampaignAgentsView = z.infer<typeof CampaignAgentsViewSchema>;
+export type Health = z.infer<typeof HealthSchema>;

@@ -4,7 +4,7 @@ import type { AgentPlan, SkillAssignment } from '../domain/types.ts';
 import { PermanentRefusalError, RetryLaterError } from './errors.ts';
 import { type AgentChange, agentChanges, buildFinalEvents } from './events.ts';
 import type { DispatchMessage } from './messages.ts';
-import { type AssignmentRecord, type AssignmentResult, type FinalStatus, isFinalStatus } from './model.ts';
+import type { AssignmentRecord, AssignmentResult } from './model.ts';
 import type {
   AssignmentStore,
   CampaignConverger,
@@ -13,6 +13,7 @@ import type {
   DispatchObserver,
   WfmEventQueue,
 } from './ports.ts';
+import { type FinalStatus, isFinalStatus } from './vocabulary.ts';
 
 export interface DispatchDeps {
   store: AssignmentStore;
@@ -176,7 +177,7 @@ async function finish(
       cxoneMs: details.outcome.cxoneMs,
       totalMs,
     };
-  // Known for every outcome (DESIGN.md §6), not only when CXone was reached.
+  // Every final event carries the call-rate target, whatever the outcome, not only when CXone was reached.
   const callRateTarget =
     details.callRateTarget ??
     record.desired.callRateTarget ??

@@ -2,13 +2,13 @@ import { diffSkillAssignments } from '../domain/diff.ts';
 import { compareUserIds } from '../domain/planner.ts';
 import type { SkillAssignment } from '../domain/types.ts';
 import {
-  type AgentChange as AgentChangeKind,
   buildAgentEvent,
   buildAssignmentEvent,
   buildCampaignEvent,
   type WfmEvent,
 } from '../wfm/cloudevents.ts';
-import type { AssignmentRecord, FinalStatus } from './model.ts';
+import type { AssignmentRecord } from './model.ts';
+import type { AgentChange as AgentChangeKind, FinalStatus } from './vocabulary.ts';
 
 export interface AgentChange {
   change: AgentChangeKind;

@@ -1,11 +1,12 @@
 import * as z from 'zod';
 import { WfmEventSchema } from '../wfm/cloudevents.ts';
+import { AssignmentKindSchema } from './vocabulary.ts';
 
 /** The body of a message on the FIFO dispatch queue; the desired state itself stays in the table. */
 export const DispatchMessageSchema = z.strictObject({
   assignmentId: z.string().min(1),
   campaignId: z.string().min(1),
-  kind: z.enum(['submission', 'rebalance']),
+  kind: AssignmentKindSchema,
   enqueuedAt: z.iso.datetime(),
 });
 export type DispatchMessage = z.infer<typeof DispatchMessageSchema>;

@@ -1,55 +1,65 @@
-import type { z } from 'zod';
-import type { Submission } from '../domain/schemas.ts';
-import type { SkillAssignment } from '../domain/types.ts';
-import type { WfmEvent } from '../wfm/cloudevents.ts';
-import type {
-  AssignmentLatencySchema,
-  AssignmentResultSchema,
-  AssignmentStatusSchema,
-} from './api-schemas.ts';
+// What the application stores: an assignment (one desired state on its way to CXone) and a campaign's state. These
+// schemas are the application's own; the API's views in api-schemas.ts are built from them (queries.ts maps).
+import * as z from 'zod';
+import { SkillAssignmentSchema, SubmissionSchema } from '../domain/schemas.ts';
+import { WfmEventSchema } from '../wfm/cloudevents.ts';
+import { AssignmentKindSchema, AssignmentStatusSchema } from './vocabulary.ts';
 
-export type AssignmentStatus = z.infer<typeof AssignmentStatusSchema>;
-export const FINAL_STATUSES = ['applied', 'partially_applied', 'rejected', 'failed', 'superseded'] as const;
-export type FinalStatus = (typeof FINAL_STATUSES)[number];
-
-export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
-  return (FINAL_STATUSES as readonly string[]).includes(status);
-}
-
-export type AssignmentKind = 'submission' | 'rebalance';
-
+export const AssignmentResultSchema = z.strictObject({
+  active: z.array(z.string()),
+  inactive: z.array(z.string()),
+  added: z.array(z.string()),
+  updated: z.array(z.string()),
+  removed: z.array(z.string()),
+  dropped: z
+    .array(z.string())
+    .meta({ description: 'Deactivated by load balancing after a capacity conflict.' }),
+  failedAgents: z.array(z.strictObject({ userId: z.string(), reason: z.string() })),
+  cxoneReads: z.int().min(0),
+  cxoneWrites: z.int().min(0),
+  verified: z.boolean(),
+});
 export type AssignmentResult = z.infer<typeof AssignmentResultSchema>;
+
+export const AssignmentLatencySchema = z.strictObject({
+  queueWaitMs: z.number().min(0),
+  cxoneMs: z.number().min(0),
+  totalMs: z.number().min(0),
+});
 export type AssignmentLatency = z.infer<typeof AssignmentLatencySchema>;
 
-export interface AssignmentRecord {
-  assignmentId: string;
-  campaignId: string;
-  kind: AssignmentKind;
-  status: AssignmentStatus;
-  submittedAt: string;
-  updatedAt: string;
-  agentsRequested: number;
-  desired: Submission;
+export const AssignmentRecordSchema = z.strictObject({
+  assignmentId: z.string(),
+  campaignId: z.string(),
+  kind: AssignmentKindSchema,
+  status: AssignmentStatusSchema,
+  submittedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  agentsRequested: z.int().min(1),
+  desired: SubmissionSchema,
   /** When the dispatch message was sent; absent while the submission is still in flight. */
-  enqueuedAt?: string;
-  result?: AssignmentResult;
-  latencyMs?: number;
-  latency?: AssignmentLatency;
-  error?: string;
+  enqueuedAt: z.iso.datetime().optional(),
+  result: AssignmentResultSchema.optional(),
+  latencyMs: z.number().min(0).optional().meta({ description: 'Accepted → final status.' }),
+  latency: AssignmentLatencySchema.optional(),
+  error: z.string().optional(),
   /** WFM events decided with the final status, kept until they are on the WFM queue (at-least-once). */
-  pendingEvents?: WfmEvent[];
-}
+  pendingEvents: z.array(WfmEventSchema).optional(),
+});
+export type AssignmentRecord = z.infer<typeof AssignmentRecordSchema>;
 
-export interface AppliedState {
-  assignmentId: string;
-  assignments: SkillAssignment[];
-  appliedAt: string;
-}
+export const AppliedStateSchema = z.strictObject({
+  assignmentId: z.string(),
+  assignments: z.array(SkillAssignmentSchema),
+  appliedAt: z.iso.datetime(),
+});
+export type AppliedState = z.infer<typeof AppliedStateSchema>;
 
-export interface CampaignState {
-  campaignId: string;
-  latestAssignmentId: string;
-  desired: Submission;
-  submittedAt: string;
-  lastApplied?: AppliedState;
-}
+export const CampaignStateSchema = z.strictObject({
+  campaignId: z.string(),
+  latestAssignmentId: z.string(),
+  desired: SubmissionSchema,
+  submittedAt: z.iso.datetime(),
+  lastApplied: AppliedStateSchema.optional(),
+});
+export type CampaignState = z.infer<typeof CampaignStateSchema>;

@@ -1,8 +1,25 @@
+import type { CampaignPolicy } from '../domain/schemas.ts';
+import type { Accepted, AssignmentView, CampaignAgentsView } from './api-schemas.ts';
 import type { AssignmentRecord } from './model.ts';
 import type { AssignmentStore } from './ports.ts';
 
-/** The public view of an assignment (DESIGN.md §3): no internal bookkeeping such as pending events. */
-export function assignmentView(record: AssignmentRecord) {
+/** Assignment ids are at most this long (the ids the service makes are UUIDs); a longer one is not looked up. */
+const MAX_ASSIGNMENT_ID_LENGTH = 128;
+
+/** The answer to a submission that was stored and queued. */
+export function acceptedView(
+  record: Pick<AssignmentRecord, 'assignmentId' | 'campaignId' | 'agentsRequested'>,
+): Accepted {
+  return {
+    assignmentId: record.assignmentId,
+    campaignId: record.campaignId,
+    status: 'queued',
+    agents: record.agentsRequested,
+  };
+}
+
+/** The public view of an assignment: no internal bookkeeping such as pending events. */
+export function assignmentView(record: AssignmentRecord): AssignmentView {
   return {
     assignmentId: record.assignmentId,
     campaignId: record.campaignId,
@@ -18,8 +35,23 @@ export function assignmentView(record: AssignmentRecord) {
   };
 }
 
+export type AssignmentQueryOutcome = { kind: 'found'; view: AssignmentView } | { kind: 'not_found' };
+
+/** One assignment's public view. */
+export async function queryAssignment(
+  store: Pick<AssignmentStore, 'getAssignment'>,
+  assignmentId: string,
+): Promise<AssignmentQueryOutcome> {
+  const record =
+    assignmentId.length <= MAX_ASSIGNMENT_ID_LENGTH ? await store.getAssignment(assignmentId) : undefined;
+  return record ? { kind: 'found', view: assignmentView(record) } : { kind: 'not_found' };
+}
+
 /** The campaign's desired state, the status of its latest assignment and what was last applied to CXone. */
-export async function campaignAgentsView(store: AssignmentStore, campaignId: string) {
+export async function campaignAgentsView(
+  store: Pick<AssignmentStore, 'getAssignment' | 'getCampaignState'>,
+  campaignId: string,
+): Promise<CampaignAgentsView | undefined> {
   const state = await store.getCampaignState(campaignId);
   if (!state) return undefined;
   const latest = await store.getAssignment(state.latestAssignmentId);
@@ -32,4 +64,22 @@ export async function campaignAgentsView(store: AssignmentStore, campaignId: str
       : { assignmentId: state.latestAssignmentId },
     ...(state.lastApplied ? { lastApplied: state.lastApplied } : {}),
   };
+}
+
+export type CampaignAgentsQueryOutcome =
+  | { kind: 'found'; view: CampaignAgentsView }
+  | { kind: 'unknown_campaign' }
+  | { kind: 'no_desired_state' };
+
+/** The campaign agents view of a configured campaign; an unconfigured one is not looked up. */
+export async function queryCampaignAgents(
+  deps: {
+    store: Pick<AssignmentStore, 'getAssignment' | 'getCampaignState'>;
+    policyFor(campaignId: string): CampaignPolicy | undefined;
+  },
+  campaignId: string,
+): Promise<CampaignAgentsQueryOutcome> {
+  if (!deps.policyFor(campaignId)) return { kind: 'unknown_campaign' };
+  const view = await campaignAgentsView(deps.store, campaignId);
+  return view ? { kind: 'found', view } : { kind: 'no_desired_state' };
 }

@@ -4,6 +4,7 @@ import { planActiveAgents, toSkillAssignments } from '../domain/planner.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
 import type { AssignmentRecord } from './model.ts';
 import type { AssignmentStore, Clock, DispatchQueue } from './ports.ts';
+import type { AssignmentStatus } from './vocabulary.ts';
 
 export interface RebalanceDeps {
   store: AssignmentStore;
@@ -18,7 +19,7 @@ export type CampaignRebalance =
   | { campaignId: string; action: 'unchanged' | 'no_desired_state' | 'pending' | 'rejected' | 'raced' };
 
 /** Statuses after which the campaign's desired state may be re-applied as time moves windows open and shut. */
-const REBALANCEABLE = new Set(['applied', 'partially_applied', 'failed']);
+const REBALANCEABLE = new Set<AssignmentStatus>(['applied', 'partially_applied', 'failed']);
 
 /**
  * For every configured campaign with a desired state: plan for now, and when the active set or proficiencies differ

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import '../app/api-schemas.ts';
+import { IdempotencyKeySchema } from '../app/idempotency.ts';
 import '../domain/schemas.ts';
+import './problem-schema.ts';
 
 // The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas (their `.meta({ id })` names the
 // components). `npm run openapi` writes docs/openapi.json; a test fails when the committed file is out of date.
@@ -19,6 +21,12 @@ const campaignId = {
   schema: ref('Id'),
   example: '12345678-1234-1234-1234-123456789012',
 };
+
+/** A schema without an id, written out where it is used. */
+function inlineSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _schema, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
+  return rest;
+}
 
 function componentSchemas(): Record<string, unknown> {
   const generated = z.toJSONSchema(z.globalRegistry, {
@@ -66,7 +74,7 @@ export function buildOpenApiDocument() {
               name: 'Idempotency-Key',
               in: 'header',
               required: false,
-              schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+              schema: inlineSchema(IdempotencyKeySchema),
               description: 'The same key and body again answers 200 with the same assignment.',
             },
           ],

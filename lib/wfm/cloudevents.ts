@@ -1,58 +1,45 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import {
+  type AgentChange,
+  AgentChangeSchema,
+  type AssignmentStatus,
+  AssignmentStatusSchema,
+  type CampaignChange,
+  CampaignChangeSchema,
+  type FinalStatus,
+  FinalStatusSchema,
+} from '../app/vocabulary.ts';
 
 // CloudEvents 1.0 structured JSON (application/cloudevents+json) — the body of every WFM webhook and, unchanged, the
-// body of every WfmEventsQueue message. Types and data fields: docs/architecture.md, ../shared/DESIGN.md §6.
+// body of every WfmEventsQueue message. The event types and data fields are listed in docs/architecture.md.
 
-export const ASSIGNMENT_STATUSES = [
-  'queued',
-  'dispatching',
-  'applied',
-  'partially_applied',
-  'rejected',
-  'failed',
-  'superseded',
-] as const;
-export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
-
-export const FINAL_ASSIGNMENT_STATUSES = [
-  'applied',
-  'partially_applied',
-  'rejected',
-  'failed',
-  'superseded',
-] as const;
-export type FinalAssignmentStatus = (typeof FINAL_ASSIGNMENT_STATUSES)[number];
-
-export const AGENT_CHANGES = ['activated', 'deactivated', 'added', 'removed', 'updated'] as const;
-export type AgentChange = (typeof AGENT_CHANGES)[number];
-
-export const CAMPAIGN_CHANGES = ['rebalanced', 'agents_dropped'] as const;
-export type CampaignChange = (typeof CAMPAIGN_CHANGES)[number];
-
-export type AssignmentEventType = `com.cxone-assignments.assignment.${FinalAssignmentStatus}`;
+const EVENT_TYPE_PREFIX = 'com.cxone-assignments.';
+export type AssignmentEventType = `com.cxone-assignments.assignment.${FinalStatus}`;
 export type AgentEventType = `com.cxone-assignments.agent.${AgentChange}`;
 export type CampaignEventType = `com.cxone-assignments.campaign.${CampaignChange}`;
 export type WfmEventType = AssignmentEventType | AgentEventType | CampaignEventType;
 
-export const WFM_EVENT_TYPES: readonly WfmEventType[] = [
-  ...FINAL_ASSIGNMENT_STATUSES.map((status) => assignmentEventType(status)),
-  ...AGENT_CHANGES.map((change) => agentEventType(change)),
-  ...CAMPAIGN_CHANGES.map((change) => campaignEventType(change)),
-];
-
-export function assignmentEventType(status: FinalAssignmentStatus): AssignmentEventType {
-  return `com.cxone-assignments.assignment.${status}`;
+export function assignmentEventType(status: FinalStatus): AssignmentEventType {
+  return `${EVENT_TYPE_PREFIX}assignment.${status}`;
 }
 export function agentEventType(change: AgentChange): AgentEventType {
-  return `com.cxone-assignments.agent.${change}`;
+  return `${EVENT_TYPE_PREFIX}agent.${change}`;
 }
 export function campaignEventType(change: CampaignChange): CampaignEventType {
-  return `com.cxone-assignments.campaign.${change}`;
+  return `${EVENT_TYPE_PREFIX}campaign.${change}`;
 }
 
+/** Every event type: one per final status, per agent change and per campaign change. */
+export const WfmEventTypeSchema = z.enum([
+  ...FinalStatusSchema.options.map(assignmentEventType),
+  ...AgentChangeSchema.options.map(agentEventType),
+  ...CampaignChangeSchema.options.map(campaignEventType),
+] as [WfmEventType, ...WfmEventType[]]);
+export const WFM_EVENT_TYPES: readonly WfmEventType[] = WfmEventTypeSchema.options;
+
 export function isAgentEventType(type: string): type is AgentEventType {
-  return type.startsWith('com.cxone-assignments.agent.');
+  return type.startsWith(`${EVENT_TYPE_PREFIX}agent.`);
 }
 
 /** The event id doubles as `webhook-id`, which Standard Webhooks forbids to contain `.`. */
@@ -64,7 +51,7 @@ export const WfmEventIdSchema = z
 export const WfmEventDataSchema = z.looseObject({
   assignmentId: z.string().min(1),
   campaignId: z.string().min(1),
-  status: z.enum(ASSIGNMENT_STATUSES),
+  status: AssignmentStatusSchema,
   latencyMs: z.number().nonnegative().optional(),
   callRateTarget: z.number().positive().optional(),
   /** Per-agent events only. */
@@ -79,7 +66,7 @@ export const WfmEventSchema = z
     specversion: z.literal('1.0'),
     id: WfmEventIdSchema,
     source: z.string().min(1),
-    type: z.enum(WFM_EVENT_TYPES as [WfmEventType, ...WfmEventType[]]),
+    type: WfmEventTypeSchema,
     subject: z.string().min(1).optional(),
     time: z.iso.datetime({ offset: true }),
     datacontenttype: z.literal('application/json'),
@@ -98,7 +85,7 @@ export const WfmEventSchema = z
         });
       }
     }
-    const assignmentPrefix = 'com.cxone-assignments.assignment.';
+    const assignmentPrefix = `${EVENT_TYPE_PREFIX}assignment.`;
     if (
       event.type.startsWith(assignmentPrefix) &&
       event.data.status !== event.type.slice(assignmentPrefix.length)
@@ -151,7 +138,7 @@ interface AssignmentFacts {
 }
 
 export interface BuildAssignmentEventInput extends AssignmentFacts {
-  status: FinalAssignmentStatus;
+  status: FinalStatus;
 }
 
 /** The envelope every builder below shares: default source, deterministic id, data from the facts. */

@@ -2,12 +2,8 @@
 // No AWS here; functions/deliver-wfm-webhook.ts wires it to SQS and Secrets Manager.
 
 export {
-  AGENT_CHANGES,
-  type AgentChange,
   type AgentEventType,
-  ASSIGNMENT_STATUSES,
   type AssignmentEventType,
-  type AssignmentStatus,
   agentEventType,
   assignmentEventType,
   type BuildAgentEventInput,
@@ -18,12 +14,8 @@ export {
   buildAssignmentEvent,
   buildCampaignEvent,
   buildWfmEvent,
-  CAMPAIGN_CHANGES,
-  type CampaignChange,
   type CampaignEventType,
   campaignEventType,
-  FINAL_ASSIGNMENT_STATUSES,
-  type FinalAssignmentStatus,
   isAgentEventType,
   serializeWfmEvent,
   WFM_EVENT_TYPES,
@@ -33,6 +25,7 @@ export {
   WfmEventIdSchema,
   WfmEventSchema,
   type WfmEventType,
+  WfmEventTypeSchema,
   wfmEventId,
 } from './cloudevents.ts';
 export {

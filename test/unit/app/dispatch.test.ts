@@ -150,7 +150,7 @@ describe('dispatchAssignment', () => {
     expect(wfm.events.at(-1)?.data.callRateTarget).toBe(POLICY.callRateTarget);
   });
 
-  it('carries the call-rate target in every final event (DESIGN.md §6), whatever the outcome', async () => {
+  it('carries the call-rate target in every final event, whatever the outcome', async () => {
     const { converger, wfm, dispatch, submit } = setup();
     const older = submit('asg-1', submission(1, { callRateTarget: 6 }));
     const newer = submit('asg-2', submission(1, { callRateTarget: 7 }));

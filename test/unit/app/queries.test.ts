@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AssignmentRecord } from '../../../lib/app/model.ts';
-import { assignmentView, campaignAgentsView } from '../../../lib/app/queries.ts';
+import {
+  acceptedView,
+  assignmentView,
+  campaignAgentsView,
+  queryAssignment,
+  queryCampaignAgents,
+} from '../../../lib/app/queries.ts';
 import { buildAssignmentEvent } from '../../../lib/wfm/cloudevents.ts';
-import { CAMPAIGN_ID, MORNING, queuedRecord, submission } from '../../support/fixtures.ts';
+import { CAMPAIGN_ID, MORNING, POLICY, queuedRecord, submission } from '../../support/fixtures.ts';
 import { InMemoryAssignmentStore } from '../../support/in-memory-store.ts';
 
 describe('assignmentView', () => {
@@ -78,6 +84,59 @@ describe('campaignAgentsView', () => {
       submittedAt: MORNING.toISOString(),
       latestAssignment: { assignmentId: 'asg-1', status: 'dispatching', updatedAt: MORNING.toISOString() },
       lastApplied,
+    });
+  });
+});
+
+describe('acceptedView', () => {
+  it('answers the stored assignment as queued with its number of agents', () => {
+    expect(acceptedView(queuedRecord('asg-1', submission(3)))).toEqual({
+      assignmentId: 'asg-1',
+      campaignId: CAMPAIGN_ID,
+      status: 'queued',
+      agents: 3,
+    });
+  });
+});
+
+describe('queryAssignment', () => {
+  it('finds a stored assignment and answers its view', async () => {
+    const store = new InMemoryAssignmentStore();
+    store.seed(queuedRecord('asg-1'));
+    expect(await queryAssignment(store, 'asg-1')).toEqual({
+      kind: 'found',
+      view: assignmentView(queuedRecord('asg-1')),
+    });
+  });
+
+  it('does not find an unknown id, nor look up one over 128 characters', async () => {
+    const store = new InMemoryAssignmentStore();
+    const longId = 'a'.repeat(129);
+    store.seed(queuedRecord(longId));
+    expect(await queryAssignment(store, 'asg-unknown')).toEqual({ kind: 'not_found' });
+    expect(await queryAssignment(store, longId)).toEqual({ kind: 'not_found' });
+  });
+});
+
+describe('queryCampaignAgents', () => {
+  const policyFor = (campaignId: string) => (campaignId === CAMPAIGN_ID ? POLICY : undefined);
+
+  it('tells an unconfigured campaign from a configured one without a desired state', async () => {
+    const store = new InMemoryAssignmentStore();
+    expect(await queryCampaignAgents({ store, policyFor }, 'no-such-campaign')).toEqual({
+      kind: 'unknown_campaign',
+    });
+    expect(await queryCampaignAgents({ store, policyFor }, CAMPAIGN_ID)).toEqual({
+      kind: 'no_desired_state',
+    });
+  });
+
+  it('answers the view of a campaign with a desired state', async () => {
+    const store = new InMemoryAssignmentStore();
+    store.seed(queuedRecord('asg-1'));
+    expect(await queryCampaignAgents({ store, policyFor }, CAMPAIGN_ID)).toEqual({
+      kind: 'found',
+      view: await campaignAgentsView(store, CAMPAIGN_ID),
     });
   });
 });

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  IDEMPOTENCY_TAKEOVER_MS,
-  type SubmitDeps,
-  type SubmitRequest,
-  submitAssignment,
-} from '../../../lib/app/submit.ts';
+import { IDEMPOTENCY_TAKEOVER_MS } from '../../../lib/app/idempotency.ts';
+import { type SubmitDeps, type SubmitRequest, submitAssignment } from '../../../lib/app/submit.ts';
 import { FixedClock } from '../../support/clock.ts';
 import {
   agent,
@@ -40,23 +36,17 @@ function setup() {
   return { store, queue, clock, submit };
 }
 
-function problemOf(outcome: Awaited<ReturnType<ReturnType<typeof setup>['submit']>>) {
-  if (outcome.kind !== 'problem') throw new Error(`expected a problem, got ${outcome.kind}`);
-  return outcome.problem;
-}
-
 describe('submitAssignment', () => {
-  it('answers 404 for a campaign without a policy and stores nothing', async () => {
+  it('refuses a campaign without a policy and stores nothing', async () => {
     const { store, queue, submit } = setup();
-    const problem = problemOf(await submit(submission(), { campaignId: 'no-such-campaign' }));
-    expect(problem.status).toBe(404);
-    expect(problem.type).toMatch(/\/not-found$/);
-    expect(problem.detail).toContain('no-such-campaign');
+    expect(await submit(submission(), { campaignId: 'no-such-campaign' })).toEqual({
+      kind: 'unknown_campaign',
+    });
     expect(store.assignments.size).toBe(0);
     expect(queue.messages).toEqual([]);
   });
 
-  it('answers 422 with every validation error at once and stores nothing', async () => {
+  it('refuses an invalid body with every validation error at once and stores nothing', async () => {
     const { store, queue, submit } = setup();
     const body = {
       agents: [
@@ -67,10 +57,9 @@ describe('submitAssignment', () => {
         { ...agent('agent-uuid-003'), nickname: 'x' },
       ],
     };
-    const problem = problemOf(await submit(body));
-    expect(problem.status).toBe(422);
-    expect(problem.type).toMatch(/\/validation-failed$/);
-    expect(problem.errors?.map((e) => [e.path, e.code])).toEqual([
+    const outcome = await submit(body);
+    if (outcome.kind !== 'invalid') throw new Error(`expected invalid, got ${outcome.kind}`);
+    expect(outcome.issues.map((e) => [e.path, e.code])).toEqual([
       ['agents[0].availabilityWindow.timezone', 'timezone_not_allowed'],
       ['agents[1].skills', 'missing_required_skill'],
       ['agents[1].maxConcurrentCalls', 'max_concurrent_calls_exceeded'],
@@ -85,11 +74,9 @@ describe('submitAssignment', () => {
     ['with a space', 'key with space'],
     ['too long', 'k'.repeat(256)],
     ['non-ASCII', 'clé'],
-  ])('answers 400 bad-request for an Idempotency-Key that is %s', async (_label, idempotencyKey) => {
+  ])('refuses an Idempotency-Key that is %s', async (_label, idempotencyKey) => {
     const { store, submit } = setup();
-    const problem = problemOf(await submit(submission(), { idempotencyKey }));
-    expect(problem.status).toBe(400);
-    expect(problem.type).toMatch(/\/bad-request$/);
+    expect(await submit(submission(), { idempotencyKey })).toEqual({ kind: 'invalid_idempotency_key' });
     expect(store.assignments.size).toBe(0);
   });
 
@@ -107,8 +94,7 @@ describe('submitAssignment', () => {
     const outcome = await submit(body, { dryRun: true, idempotencyKey: 'dry-1' });
     expect(outcome).toEqual({
       kind: 'plan',
-      statusCode: 200,
-      body: {
+      plan: {
         campaignId: CAMPAIGN_ID,
         evaluatedAt: MORNING.toISOString(),
         agents: [
@@ -145,15 +131,15 @@ describe('submitAssignment', () => {
     expect(queue.messages).toEqual([]);
   });
 
-  it('accepts with 202, stores the assignment as the desired state and queues it for the campaign', async () => {
+  it('accepts, stores the assignment as the desired state and queues it for the campaign', async () => {
     const { store, queue, submit } = setup();
     const body = submission(2);
     const outcome = await submit(body);
 
     expect(outcome).toEqual({
       kind: 'accepted',
-      statusCode: 202,
-      body: { assignmentId: 'asg-1', campaignId: CAMPAIGN_ID, status: 'queued', agents: 2 },
+      replayed: false,
+      accepted: { assignmentId: 'asg-1', campaignId: CAMPAIGN_ID, status: 'queued', agents: 2 },
     });
     // The message carries the campaign: the FIFO adapter makes it the MessageGroupId, so a campaign's changes stay
     // in order; the assignment id is the deduplication id.
@@ -192,7 +178,7 @@ describe('submitAssignment', () => {
     expect(queue.messages.map((m) => m.assignmentId)).toEqual(['asg-1', 'asg-2']);
   });
 
-  it('replays the same key with the same body as 200 with the same assignment and no second message', async () => {
+  it('replays the same key with the same body with the same assignment and no second message', async () => {
     const { store, queue, clock, submit } = setup();
     const first = await submit(
       { callRateTarget: 8.5, agents: [agent('agent-uuid-001')] },
@@ -205,23 +191,22 @@ describe('submitAssignment', () => {
       { idempotencyKey: 'k-1' },
     );
 
-    expect(first).toMatchObject({ kind: 'accepted', statusCode: 202 });
+    expect(first).toMatchObject({ kind: 'accepted', replayed: false });
     expect(again).toEqual({
       kind: 'accepted',
-      statusCode: 200,
-      body: { assignmentId: 'asg-1', campaignId: CAMPAIGN_ID, status: 'queued', agents: 1 },
+      replayed: true,
+      accepted: { assignmentId: 'asg-1', campaignId: CAMPAIGN_ID, status: 'queued', agents: 1 },
     });
     expect(queue.messages).toHaveLength(1);
     expect(store.assignments.size).toBe(1);
   });
 
-  it('answers 422 idempotency-key-reused for the same key with another body and changes nothing', async () => {
+  it('refuses the same key with another body and changes nothing', async () => {
     const { store, queue, submit } = setup();
     await submit(submission(1), { idempotencyKey: 'k-1' });
-    const problem = problemOf(await submit(submission(2), { idempotencyKey: 'k-1' }));
+    const outcome = await submit(submission(2), { idempotencyKey: 'k-1' });
 
-    expect(problem.status).toBe(422);
-    expect(problem.type).toMatch(/\/idempotency-key-reused$/);
+    expect(outcome).toEqual({ kind: 'idempotency_key_reused' });
     expect(queue.messages).toHaveLength(1);
     expect(store.assignments.size).toBe(1);
     expect((await store.getCampaignState(CAMPAIGN_ID))?.desired).toEqual(submission(1));
@@ -231,11 +216,11 @@ describe('submitAssignment', () => {
     const { queue, submit } = setup();
     await submit(submission(1), { idempotencyKey: 'k-1' });
     const other = await submit(submission(1), { idempotencyKey: 'k-1', campaignId: OTHER_CAMPAIGN_ID });
-    expect(other).toMatchObject({ kind: 'accepted', statusCode: 202, body: { assignmentId: 'asg-2' } });
+    expect(other).toMatchObject({ kind: 'accepted', replayed: false, accepted: { assignmentId: 'asg-2' } });
     expect(queue.messages.map((m) => m.campaignId)).toEqual([CAMPAIGN_ID, OTHER_CAMPAIGN_ID]);
   });
 
-  it('answers 409 while the first request with the key is still in flight (stored, not yet queued)', async () => {
+  it('refuses while the first request with the key is still in flight (stored, not yet queued)', async () => {
     const { queue, clock, submit } = setup();
     queue.failNext();
     await expect(submit(submission(1), { idempotencyKey: 'k-1' })).rejects.toBeInstanceOf(
@@ -243,9 +228,9 @@ describe('submitAssignment', () => {
     );
 
     clock.advance(IDEMPOTENCY_TAKEOVER_MS - 1);
-    const problem = problemOf(await submit(submission(1), { idempotencyKey: 'k-1' }));
-    expect(problem.status).toBe(409);
-    expect(problem.type).toMatch(/\/conflict$/);
+    expect(await submit(submission(1), { idempotencyKey: 'k-1' })).toEqual({
+      kind: 'idempotency_key_in_flight',
+    });
     expect(queue.messages).toEqual([]);
   });
 
@@ -258,8 +243,8 @@ describe('submitAssignment', () => {
     const takeover = await submit(submission(1), { idempotencyKey: 'k-1' });
     expect(takeover).toEqual({
       kind: 'accepted',
-      statusCode: 202,
-      body: { assignmentId: 'asg-1', campaignId: CAMPAIGN_ID, status: 'queued', agents: 1 },
+      replayed: false,
+      accepted: { assignmentId: 'asg-1', campaignId: CAMPAIGN_ID, status: 'queued', agents: 1 },
     });
     const takenOverAt = new Date(MORNING.getTime() + IDEMPOTENCY_TAKEOVER_MS).toISOString();
     expect(queue.messages).toEqual([
@@ -269,7 +254,7 @@ describe('submitAssignment', () => {
     expect(store.assignments.size).toBe(1);
 
     const replay = await submit(submission(1), { idempotencyKey: 'k-1' });
-    expect(replay).toMatchObject({ kind: 'accepted', statusCode: 200, body: { assignmentId: 'asg-1' } });
+    expect(replay).toMatchObject({ kind: 'accepted', replayed: true, accepted: { assignmentId: 'asg-1' } });
     expect(queue.messages).toHaveLength(1);
   });
 });

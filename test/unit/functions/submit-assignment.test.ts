@@ -159,6 +159,7 @@ describe('PUT /campaigns/{campaignId}/agents', () => {
     const result = await put({ campaignId: 'no-such-campaign', body: BODY });
     expect(result.statusCode).toBe(404);
     expect(result.headers['content-type']).toBe('application/problem+json');
+    expect(result.body.type).toMatch(/\/not-found$/);
     expect(result.body.detail).toContain('no-such-campaign');
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });

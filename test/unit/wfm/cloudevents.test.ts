@@ -5,8 +5,8 @@ import {
   buildCampaignEvent,
   buildWfmEvent,
   serializeWfmEvent,
-  WFM_EVENT_TYPES,
   WfmEventSchema,
+  WfmEventTypeSchema,
   wfmEventId,
 } from '../../../lib/wfm/cloudevents.ts';
 
@@ -15,7 +15,7 @@ const TIME = new Date('2025-03-09T14:30:00.123Z');
 
 describe('event types', () => {
   it('are exactly the ones in docs/architecture.md', () => {
-    expect([...WFM_EVENT_TYPES].sort()).toEqual(
+    expect([...WfmEventTypeSchema.options].sort()).toEqual(
       [
         'com.cxone-assignments.assignment.applied',
         'com.cxone-assignments.assignment.partially_applied',
@@ -31,6 +31,20 @@ describe('event types', () => {
         'com.cxone-assignments.campaign.agents_dropped',
       ].sort(),
     );
+  });
+
+  it('has none for a status that is not final, nor for an unknown change', () => {
+    for (const type of ['com.cxone-assignments.assignment.queued', 'com.cxone-assignments.agent.renamed']) {
+      expect(WfmEventTypeSchema.safeParse(type).success).toBe(false);
+      expect(() =>
+        buildWfmEvent({
+          type: type as never,
+          source: '/test',
+          time: TIME,
+          data: { assignmentId: 'asg-1', campaignId: CAMPAIGN, status: 'queued' },
+        }),
+      ).toThrow();
+    }
   });
 });
 

@@ -1,0 +1,34 @@
+// The application's words, each defined once as a zod enum; the TypeScript types are inferred from them. The WFM
+// event types are built from them in lib/wfm/cloudevents.ts.
+import * as z from 'zod';
+
+/** Where an assignment is: `queued` and `dispatching` while it is being applied, any other status is final. */
+export const AssignmentStatusSchema = z
+  .enum(['queued', 'dispatching', 'applied', 'partially_applied', 'rejected', 'failed', 'superseded'])
+  .meta({ id: 'AssignmentStatus' });
+export type AssignmentStatus = z.infer<typeof AssignmentStatusSchema>;
+
+/** The statuses an assignment ends in; each is written once and produces the assignment's WFM events. */
+export const FinalStatusSchema = AssignmentStatusSchema.exclude(['queued', 'dispatching']);
+export type FinalStatus = z.infer<typeof FinalStatusSchema>;
+
+export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
+  return FinalStatusSchema.safeParse(status).success;
+}
+
+/**
+ * What made an assignment: a `submission` of the API, a scheduled `rebalance`, a `repair` of drift found on CXone,
+ * a `policy_change` of the campaign. Nothing produces the last two yet.
+ */
+export const AssignmentKindSchema = z
+  .enum(['submission', 'rebalance', 'repair', 'policy_change'])
+  .meta({ id: 'AssignmentKind' });
+export type AssignmentKind = z.infer<typeof AssignmentKindSchema>;
+
+/** How an agent on the campaign's skill changed (`updated`: proficiency only). */
+export const AgentChangeSchema = z.enum(['activated', 'deactivated', 'added', 'removed', 'updated']);
+export type AgentChange = z.infer<typeof AgentChangeSchema>;
+
+/** What happened to a campaign as a whole: an applied rebalance, agents dropped by load balancing. */
+export const CampaignChangeSchema = z.enum(['rebalanced', 'agents_dropped']);
+export type CampaignChange = z.infer<typeof CampaignChangeSchema>;

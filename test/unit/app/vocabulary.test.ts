@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AssignmentKindSchema,
+  AssignmentStatusSchema,
+  FinalStatusSchema,
+  isFinalStatus,
+} from '../../../lib/app/vocabulary.ts';
+
+describe('assignment vocabulary', () => {
+  it('has the statuses of an assignment, of which all but queued and dispatching are final', () => {
+    expect(AssignmentStatusSchema.options).toEqual([
+      'queued',
+      'dispatching',
+      'applied',
+      'partially_applied',
+      'rejected',
+      'failed',
+      'superseded',
+    ]);
+    expect(FinalStatusSchema.options).toEqual([
+      'applied',
+      'partially_applied',
+      'rejected',
+      'failed',
+      'superseded',
+    ]);
+    expect(AssignmentStatusSchema.options.filter(isFinalStatus)).toEqual(FinalStatusSchema.options);
+  });
+
+  it('has the kinds of an assignment', () => {
+    expect(AssignmentKindSchema.options).toEqual(['submission', 'rebalance', 'repair', 'policy_change']);
+    expect(AssignmentKindSchema.safeParse('manual').success).toBe(false);
+  });
+});
