@@ -26,7 +26,7 @@ import type {
   CxoneAssignmentClient,
   FailedAgent,
 } from './types.ts';
-import { explainRemaining, summarizeApplied } from './verify.ts';
+import { alreadyConverged, explainRemaining, summarizeApplied } from './verify.ts';
 
 export interface AdminClientOptions {
   runtime: ClientRuntime;
@@ -235,19 +235,8 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
       const counter: Counter = { reads: 0, writes: 0 };
       const before = await readSkillMembers(session, target, ctx, counter);
       const diff = diffSkillAssignments(before.map(toAssignment), desired);
-      if (isEmptyDiff(diff)) {
-        return {
-          ...counter,
-          added: [],
-          updated: [],
-          removed: [],
-          failedAgents: [],
-          verified: true,
-          before: before.map(toAssignment),
-          current: before.map(toAssignment),
-          cxoneMs: now() - startedAt,
-        };
-      }
+      if (isEmptyDiff(diff))
+        return alreadyConverged(before.map(toAssignment), counter.reads, now() - startedAt);
 
       const outcomes = new Map<string, FailedAgent>();
       const agentIdOnSkill = new Map(before.map((member) => [member.userId, member.agentId]));

@@ -15,7 +15,7 @@ import type {
   CxoneAssignmentClient,
   FailedAgent,
 } from './types.ts';
-import { explainRemaining, summarizeApplied } from './verify.ts';
+import { alreadyConverged, explainRemaining, summarizeApplied } from './verify.ts';
 
 export function createCampaignAgentsClient(options: { runtime: ClientRuntime }): CxoneAssignmentClient {
   const { runtime } = options;
@@ -53,20 +53,7 @@ export function createCampaignAgentsClient(options: { runtime: ClientRuntime }):
     return withSession(runtime, async (session) => {
       const before = await read(session, target, ctx);
       const diff = diffSkillAssignments(before, desired);
-      if (isEmptyDiff(diff)) {
-        return {
-          reads: 1,
-          writes: 0,
-          added: [],
-          updated: [],
-          removed: [],
-          failedAgents: [],
-          verified: true,
-          before,
-          current: before,
-          cxoneMs: now() - startedAt,
-        };
-      }
+      if (isEmptyDiff(diff)) return alreadyConverged(before, 1, now() - startedAt);
       // The whole desired set in one PUT (replacement semantics); a 409 throws CxoneConflictError with the limit.
       const { body } = await sendAuthorized(runtime, session, requestToken, {
         method: 'PUT',

@@ -1,7 +1,23 @@
 // After the writes, the verifying read is the truth: an agent is reported failed only if CXone still differs for
 // it (so a per-agent "already assigned" after a retried POST that had in fact succeeded is not a failure).
-import type { SkillDiff } from '../domain/types.ts';
-import type { FailedAgent } from './types.ts';
+import type { SkillAssignment, SkillDiff } from '../domain/types.ts';
+import type { ConvergeResult, FailedAgent } from './types.ts';
+
+/** A converge whose first read found CXone as desired: no write, and that read is the verification. */
+export function alreadyConverged(state: SkillAssignment[], reads: number, cxoneMs: number): ConvergeResult {
+  return {
+    reads,
+    writes: 0,
+    added: [],
+    updated: [],
+    removed: [],
+    failedAgents: [],
+    verified: true,
+    before: state,
+    current: state,
+    cxoneMs,
+  };
+}
 
 export function explainRemaining(
   remaining: SkillDiff,

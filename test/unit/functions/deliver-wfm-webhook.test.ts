@@ -10,7 +10,7 @@ import { buildAssignmentEvent, type WfmEvent } from '../../../lib/wfm/cloudevent
 import { CAMPAIGN_ID, MORNING } from '../../support/fixtures.ts';
 import { coldStart, WFM_QUEUE_URL } from '../../support/handler-env.ts';
 import { lambdaContext, type SqsMessage, sqsEvent } from '../../support/lambda-events.ts';
-import { captureProcessOutput } from '../../support/security/tee-output.ts';
+import { printedLines } from '../../support/printed-lines.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.ts';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -155,30 +155,21 @@ describe('deliver-wfm-webhook handler', () => {
 
   it('logs a message that is not JSON, or not a delivery message, as a poison message with the reason', async () => {
     const deliver = await loadHandler('wfm/signing', { POWERTOOLS_LOG_LEVEL: 'INFO' });
-    const output = captureProcessOutput(false);
-    let response: SQSBatchResponse;
-    try {
-      response = await deliver(
+    const { result: response, lines } = await printedLines(() =>
+      deliver(
         { messageId: 'm-garbled', body: '{"endpoint": "wfm", "event": ' },
         { messageId: 'm-odd', body: JSON.stringify({ endpoint: 'wfm', event: { id: 'x' } }) },
-      );
-    } finally {
-      output.stop();
-    }
+      ),
+    );
     expect(failures(response)).toEqual(['m-garbled', 'm-odd']);
-    const lines = output
-      .text()
-      .split('\n')
-      .filter((line) => line.includes('WFM delivery message unreadable'))
-      .map((line) => JSON.parse(line) as { level: string; messageId: string; error: { message: string } });
-    expect(lines.map(({ level, messageId }) => [level, messageId])).toEqual([
+    const unreadable = lines.filter((line) => line.message === 'WFM delivery message unreadable');
+    expect(unreadable.map(({ level, messageId }) => [level, messageId])).toEqual([
       ['ERROR', 'm-garbled'],
       ['ERROR', 'm-odd'],
     ]);
-    expect(lines[0]?.error.message).toBe(
-      'SQS message m-garbled is unreadable (not JSON); it will end in the DLQ',
-    );
-    expect(lines[1]?.error.message).toMatch(/^SQS message m-odd is unreadable \(event\.\w+: /);
+    const reasons = unreadable.map((line) => (line.error as { message: string }).message);
+    expect(reasons[0]).toBe('SQS message m-garbled is unreadable (not JSON); it will end in the DLQ');
+    expect(reasons[1]).toMatch(/^SQS message m-odd is unreadable \(event\.\w+: /);
     expect(visibilityChanges()).toEqual([]);
     expect(receiver.received).toEqual([]);
   });

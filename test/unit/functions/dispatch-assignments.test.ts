@@ -32,7 +32,7 @@ import {
 } from '../../support/fixtures.ts';
 import { coldStart, DISPATCH_QUEUE_URL, TABLE_NAME, WFM_QUEUE_URL } from '../../support/handler-env.ts';
 import { lambdaContext, type SqsMessage, sqsEvent } from '../../support/lambda-events.ts';
-import { captureProcessOutput } from '../../support/security/tee-output.ts';
+import { printedLines } from '../../support/printed-lines.ts';
 
 /** A configured campaign whose skill CXone does not know (404: a permanent refusal). */
 const UNKNOWN_SKILL_CAMPAIGN_ID = 'campaign-unknown-skill';
@@ -142,6 +142,13 @@ const failures = (response: SQSBatchResponse) => response.batchItemFailures.map(
 async function sandboxJson<T>(path: string): Promise<T> {
   return (await (await fetch(`${sandbox.url}${path}`)).json()) as T;
 }
+async function setFaults(faults: Record<string, number>): Promise<void> {
+  await fetch(`${sandbox.url}/sandbox/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  });
+}
 async function userIdsOnSkill(skillId: number): Promise<string[]> {
   const state = await sandboxJson<{ skills: Record<string, Array<{ userId: string }>> }>('/sandbox/state');
   return (state.skills[String(skillId)] ?? []).map((member) => member.userId).sort();
@@ -228,25 +235,17 @@ describe('dispatch-assignments handler', () => {
   it('reports a poison (non-JSON or malformed) record as a failure and processes the other groups', async () => {
     const dispatch = await loadHandler({ POWERTOOLS_LOG_LEVEL: 'INFO' });
     submitted('asg-a1', CAMPAIGN_ID);
-    const output = captureProcessOutput(false);
-    let response: SQSBatchResponse;
-    try {
-      response = await dispatch([
+    const { result: response, lines } = await printedLines(() =>
+      dispatch([
         { messageId: 'poison-1', groupId: 'g-1', body: 'not json {' },
         { messageId: 'poison-2', groupId: 'g-2', body: JSON.stringify({ assignmentId: 42 }) },
         message('asg-a1', CAMPAIGN_ID),
-      ]);
-    } finally {
-      output.stop();
-    }
+      ]),
+    );
     expect(failures(response)).toEqual(['poison-1', 'poison-2']);
     expect(statusOf('asg-a1')).toBe('applied');
-    const reasons = output
-      .text()
-      .split('\n')
-      .filter((line) => line.includes('dispatch will be retried'))
-      .map((line) => (JSON.parse(line) as { error: { message: string } }).error.message);
-    expect(reasons).toEqual([
+    const retried = lines.filter((line) => line.message === 'dispatch will be retried');
+    expect(retried.map((line) => (line.error as { message: string }).message)).toEqual([
       'SQS message poison-1 is unreadable (not JSON); it will end in the DLQ',
       expect.stringMatching(/^SQS message poison-2 is unreadable \(assignmentId: .*string/),
     ]);
@@ -255,11 +254,7 @@ describe('dispatch-assignments handler', () => {
   it('delays the redelivery by CXone’s Retry-After when CXone asks to come back later', async () => {
     const dispatch = await loadHandler();
     submitted('asg-a1');
-    await fetch(`${sandbox.url}/sandbox/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rate429: 1, retryAfterSeconds: 45 }),
-    });
+    await setFaults({ rate429: 1, retryAfterSeconds: 45 });
 
     // 20 s left: CXone's 45 s do not fit, so the message goes back to SQS with that delay.
     const response = await dispatch([message('asg-a1')], 20_000);
@@ -275,11 +270,7 @@ describe('dispatch-assignments handler', () => {
   it('on the last receive marks the assignment failed, sends assignment.failed and lets SQS move it to the DLQ', async () => {
     const dispatch = await loadHandler();
     submitted('asg-a1');
-    await fetch(`${sandbox.url}/sandbox/faults`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ rate429: 1, retryAfterSeconds: 45 }),
-    });
+    await setFaults({ rate429: 1, retryAfterSeconds: 45 });
 
     const response = await dispatch([message('asg-a1', CAMPAIGN_ID, 5)], 20_000);
 
@@ -318,13 +309,11 @@ describe('dispatch-assignments handler', () => {
     });
     submitted('asg-a1');
 
-    const output = captureProcessOutput(false);
-    let response: SQSBatchResponse;
-    try {
-      response = await dispatch([message('asg-a1', CAMPAIGN_ID, 1)]);
-    } finally {
-      output.stop();
-    }
+    const {
+      result: response,
+      text,
+      lines,
+    } = await printedLines(() => dispatch([message('asg-a1', CAMPAIGN_ID, 1)]));
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(table.item('ASSIGNMENT#asg-a1', 'A')).toMatchObject({
@@ -337,11 +326,6 @@ describe('dispatch-assignments handler', () => {
     expect(visibilityChanges()).toEqual([]);
     expect(await cxoneCallsFor('asg-a1')).toEqual([]);
 
-    const lines = output
-      .text()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const metrics = lines.filter((line) => line._aws !== undefined);
     expect(metrics.map((line) => line.CxoneAuthFailures)).toEqual([1]);
     expect(metrics[0]).toMatchObject({
@@ -359,7 +343,7 @@ describe('dispatch-assignments handler', () => {
       }),
     ]);
     for (const value of [SANDBOX_CREDENTIALS.clientSecret, SANDBOX_CREDENTIALS.accessKeyId]) {
-      expect(output.text()).not.toContain(value);
+      expect(text).not.toContain(value);
     }
   });
 
