@@ -1,34 +1,31 @@
 // Packages the service with osls exactly as a deploy would (no AWS credentials at all) and checks the
-// generated CloudFormation and artifacts: least-privilege roles, queues and redrive, event sources, auth,
-// alarms, artifact size. The package runs once per mode in beforeAll.
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// generated CloudFormation and artifacts: least-privilege roles, queues and redrive, capped event sources, auth,
+// alarms that reach someone, retained data, artifact size. The package runs once per mode in beforeAll.
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipEntries } from '../../bench/zip.ts';
+import { printServiceDefinition } from '../../infra/local/service-definition.ts';
 import { CampaignPoliciesSchema } from '../../lib/domain/schemas.ts';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  type CfnValue,
+  execFileAsync,
+  failureOf,
+  packageService as packageStage,
+  PACKAGE_TIMEOUT_MS as packageTimeoutMs,
+  REPO_ROOT as repoRoot,
+  resourcesOfType,
+  serverless,
+} from '../support/serverless-package.ts';
 
-const execFileAsync = promisify(execFile);
-const repoRoot = new URL('../..', import.meta.url).pathname;
-const packageTimeoutMs = 300_000;
 // Budget of each whole zipped artifact, source map included (the map keeps only our own code's mappings:
 // infra/esbuild/sourcemap-trim-plugin.ts).
 const maxZipBytes = 400 * 1024;
 
-type CfnValue = unknown;
-interface CfnResource {
-  Type: string;
-  Properties: Record<string, CfnValue>;
-  Condition?: string;
-  DependsOn?: string | string[];
-}
-interface CfnTemplate {
-  Resources: Record<string, CfnResource>;
-  Conditions?: Record<string, CfnValue>;
-}
 interface PolicyStatement {
   Effect: string;
   Action: string | string[];
@@ -39,8 +36,10 @@ interface PolicyStatement {
 const table = { 'Fn::GetAtt': ['AssignmentsTable', 'Arn'] };
 const dispatchQueue = { 'Fn::GetAtt': ['DispatchQueue', 'Arn'] };
 const wfmQueue = { 'Fn::GetAtt': ['WfmEventsQueue', 'Arn'] };
+const rebalanceFailures = { 'Fn::GetAtt': ['RebalanceFailuresQueue', 'Arn'] };
 const cxoneSecret = { Ref: 'CxoneCredentialsSecret' };
 const wfmSecret = { Ref: 'WfmSigningSecret' };
+const alarmTopicArn = 'arn:aws:sns:us-east-1:123456789012:oncall';
 
 const sqsEventSourceActions = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
 
@@ -71,6 +70,7 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
   RebalanceLambdaFunction: [
     ...['GetItem', 'PutItem', 'UpdateItem'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
     ['sqs:SendMessage', dispatchQueue],
+    ['sqs:SendMessage', rebalanceFailures],
   ],
 };
 
@@ -80,7 +80,8 @@ const powertoolsEnv = [
   'POWERTOOLS_LOG_LEVEL',
   'NODE_OPTIONS',
 ];
-// The environment each handler reads at init (docs/architecture.md), per function.
+// The environment each handler reads at init (docs/architecture.md), per function. Only the functions that read
+// the campaign policies get CAMPAIGN_POLICIES_FILE (and the file in their zip).
 const expectedEnv: Record<string, string[]> = {
   SubmitAssignmentLambdaFunction: [
     'TABLE_NAME',
@@ -88,9 +89,9 @@ const expectedEnv: Record<string, string[]> = {
     'CAMPAIGN_POLICIES_FILE',
     'MAX_BODY_BYTES',
   ],
-  GetAssignmentLambdaFunction: ['TABLE_NAME', 'CAMPAIGN_POLICIES_FILE'],
+  GetAssignmentLambdaFunction: ['TABLE_NAME'],
   GetCampaignAgentsLambdaFunction: ['TABLE_NAME', 'CAMPAIGN_POLICIES_FILE'],
-  HealthLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'CAMPAIGN_POLICIES_FILE'],
+  HealthLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL'],
   DispatchAssignmentsLambdaFunction: [
     'TABLE_NAME',
     'DISPATCH_QUEUE_URL',
@@ -121,55 +122,13 @@ const expectedRoutes: Record<string, string> = {
   'GET /health': 'Health',
 };
 
-/** The environment of a machine with no AWS credentials or config at all. */
-function credentialFreeEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of [
-    'AWS_PROFILE',
-    'AWS_DEFAULT_PROFILE',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_REGION',
-    'AWS_DEFAULT_REGION',
-    'AWS_ENDPOINT_URL',
-  ]) {
-    delete env[name];
-  }
-  env.AWS_CONFIG_FILE = '/nonexistent';
-  env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent';
-  env.AWS_EC2_METADATA_DISABLED = 'true';
-  return env;
-}
-
-function serverless(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  return execFileAsync('npx', ['serverless', ...args], {
-    cwd: repoRoot,
-    env: { ...credentialFreeEnv(), ...extraEnv },
-    timeout: packageTimeoutMs,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-}
-
-async function packageService(outDir: string, params: string[] = []): Promise<CfnTemplate> {
-  const args = ['package', '--stage', 'ci', '--package', outDir, ...params.map((p) => `--param=${p}`)];
-  // serverless-esbuild leaves a work folder per function in TMPDIR: keep them inside outDir, removed afterwards.
-  const workDir = join(outDir, '.tmp');
-  await mkdir(workDir, { recursive: true });
-  // osls prints its error on stdout: surface both streams when packaging fails.
-  await serverless(args, { TMPDIR: workDir }).catch((error: { stdout?: string; stderr?: string }) => {
-    throw new Error(`serverless ${args.join(' ')} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-  });
-  const text = await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8');
-  return JSON.parse(text) as CfnTemplate;
+/** Packages stage `ci` (a non-local stage, like any deployed one) with `--param` values. */
+function packageService(outDir: string, params: string[]): Promise<CfnTemplate> {
+  return packageStage(outDir, 'ci', params);
 }
 
 function asArray<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];
-}
-
-function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
-  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }
 
 function resourceOf(template: CfnTemplate, logicalId: string): CfnResource {
@@ -216,7 +175,12 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'cxone-assignments-package-'));
-    template = await packageService(outDir);
+    // Both alarm targets, and one fan-out cap away from its default.
+    template = await packageService(outDir, [
+      'alarmEmail=oncall@example.com',
+      `alarmTopicArn=${alarmTopicArn}`,
+      'wfmMaxConcurrency=3',
+    ]);
   }, packageTimeoutMs);
 
   afterAll(async () => {
@@ -348,6 +312,18 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     });
   });
 
+  it('caps every SQS event source with MaximumConcurrency from its param', () => {
+    const caps = Object.fromEntries(
+      resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, mapping]) => [
+        (mapping.Properties.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0],
+        (mapping.Properties.ScalingConfig as { MaximumConcurrency?: unknown } | undefined)
+          ?.MaximumConcurrency,
+      ]),
+    );
+    // dispatchMaxConcurrency at its default, wfmMaxConcurrency given on the command line.
+    expect(caps).toEqual({ DispatchQueue: 5, WfmEventsQueue: 3 });
+  });
+
   it('runs the rebalance on an EventBridge rate schedule', () => {
     const rules = resourcesOfType(template, 'AWS::Events::Rule');
     expect(rules).toHaveLength(1);
@@ -356,6 +332,18 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     expect(rule.Properties.State).toBe('ENABLED');
     const targets = rule.Properties.Targets as { Arn: CfnValue }[];
     expect(targets.map((t) => t.Arn)).toEqual([{ 'Fn::GetAtt': ['RebalanceLambdaFunction', 'Arn'] }]);
+  });
+
+  it('sends a failed rebalance run, unretried, to its failures queue (14 days, SSE)', () => {
+    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig');
+    expect(configs.map(([, c]) => c.Properties.FunctionName)).toEqual([{ Ref: 'RebalanceLambdaFunction' }]);
+    const [, config] = configs[0] as [string, CfnResource];
+    expect(config.Properties.MaximumRetryAttempts).toBe(0);
+    expect(config.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: rebalanceFailures } });
+    const queue = resourceOf(template, 'RebalanceFailuresQueue').Properties;
+    expect(queue.QueueName).toBe('cxone-assignments-ci-rebalance-failures');
+    expect(queue.MessageRetentionPeriod).toBe(1209600);
+    expect(queue.SqsManagedSseEnabled).toBe(true);
   });
 
   it('protects every HTTP route with IAM (SigV4) auth and throttles the stage', () => {
@@ -400,7 +388,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     }
   });
 
-  it('alarms on both DLQs, both queues oldest-message age, and dispatcher errors and throttles', () => {
+  it('alarms on every DLQ (depth and age), both queues, API 5xx, CXone auth failures and every function', () => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const alarmOn = (namespace: string, metric: string, dimension: CfnValue) =>
       alarms.filter(
@@ -409,24 +397,66 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
           a.MetricName === metric &&
           JSON.stringify(a.Dimensions).includes(JSON.stringify(dimension)),
       );
-    for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ']) {
-      const [alarm] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', {
+    const expectOne = (namespace: string, metric: string, dimension: CfnValue) => {
+      const found = alarmOn(namespace, metric, dimension);
+      expect(found, `${metric} on ${JSON.stringify(dimension)}`).toHaveLength(1);
+      const [alarm] = found;
+      expect(alarm?.ComparisonOperator).toBe('GreaterThanThreshold');
+      expect(alarm?.TreatMissingData).toBe('notBreaching');
+      return alarm as Record<string, CfnValue>;
+    };
+    for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ', 'RebalanceFailuresQueue']) {
+      const depth = expectOne('AWS/SQS', 'ApproximateNumberOfMessagesVisible', {
         'Fn::GetAtt': [dlq, 'QueueName'],
       });
-      expect(alarm, dlq).toBeDefined();
-      expect(alarm?.Threshold).toBe(0);
-      expect(alarm?.ComparisonOperator).toBe('GreaterThanThreshold');
-      expect(alarm?.AlarmActions).toContainEqual({ Ref: 'AlarmTopic' });
+      expect(depth.Threshold, dlq).toBe(0);
+      // Well before the 14-day retention deletes the message.
+      const age = expectOne('AWS/SQS', 'ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': [dlq, 'QueueName'] });
+      expect(Number(age.Threshold), dlq).toBe(7 * 86400);
     }
     for (const queue of ['DispatchQueue', 'WfmEventsQueue']) {
-      const found = alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage', {
-        'Fn::GetAtt': [queue, 'QueueName'],
-      });
-      expect(found, queue).toHaveLength(1);
+      expectOne('AWS/SQS', 'ApproximateAgeOfOldestMessage', { 'Fn::GetAtt': [queue, 'QueueName'] });
     }
-    for (const metric of ['Errors', 'Throttles']) {
-      const found = alarmOn('AWS/Lambda', metric, { Ref: 'DispatchAssignmentsLambdaFunction' });
-      expect(found, metric).toHaveLength(1);
+    expect(expectOne('AWS/ApiGateway', '5xx', { Name: 'ApiId', Value: { Ref: 'HttpApi' } }).Threshold).toBe(
+      0,
+    );
+    const auth = expectOne('CxoneAssignments', 'CxoneAuthFailures', {
+      Name: 'service',
+      Value: 'cxone-assignments-ci',
+    });
+    expect(auth).toMatchObject({ Threshold: 0, Period: 300, Statistic: 'Sum' });
+    for (const [fnId] of functionsOf(template)) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const alarm = expectOne('AWS/Lambda', metric, { Name: 'FunctionName', Value: { Ref: fnId } });
+        expect(alarm, `${fnId} ${metric}`).toMatchObject({ Threshold: 0, Period: 300, Statistic: 'Sum' });
+      }
+    }
+    expect(alarms).toHaveLength(3 * 2 + 2 + 1 + 1 + 2 * functionsOf(template).length);
+  });
+
+  it('notifies the alarm topic and the given topic from every alarm, and subscribes the given e-mail', () => {
+    for (const [id, alarm] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
+      expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: 'AlarmTopic' }, alarmTopicArn]);
+      expect(alarm.Properties.OKActions, id).toEqual([{ Ref: 'AlarmTopic' }, alarmTopicArn]);
+    }
+    const subscriptions = resourcesOfType(template, 'AWS::SNS::Subscription').map(([, s]) => s.Properties);
+    expect(subscriptions).toEqual([
+      { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: 'oncall@example.com' },
+    ]);
+    expect(template.Conditions ?? {}).not.toHaveProperty('HasAlarmEmail');
+  });
+
+  it('retains the secrets, the table and the dead-letter queues when the stack goes or replaces them', () => {
+    for (const id of [
+      'CxoneCredentialsSecret',
+      'WfmSigningSecret',
+      'AssignmentsTable',
+      'DispatchDLQ',
+      'WfmEventsDLQ',
+      'RebalanceFailuresQueue',
+    ]) {
+      const resource = resourceOf(template, id);
+      expect([resource.DeletionPolicy, resource.UpdateReplacePolicy], id).toEqual(['Retain', 'Retain']);
     }
   });
 
@@ -466,6 +496,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       expect(names, zipName).toContain(`${handlerFile}.map`);
       if ('CAMPAIGN_POLICIES_FILE' in envOf(fn))
         expect(names, zipName).toContain('config/campaign-policies.json');
+      else expect(names, zipName).not.toContain('config/campaign-policies.json');
       const map = JSON.parse(
         entries
           .find((e) => e.name === `${handlerFile}.map`)
@@ -551,7 +582,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
   });
 });
 
-describe('serverless package with apiAuth=jwt', () => {
+describe('serverless package with apiAuth=jwt and alarms=off', () => {
   let outDir = '';
   let template: CfnTemplate;
 
@@ -561,6 +592,7 @@ describe('serverless package with apiAuth=jwt', () => {
       'apiAuth=jwt',
       'jwtIssuer=https://login.example.com/',
       'jwtAudience=cxone-assignments',
+      'alarms=off',
     ]);
   }, packageTimeoutMs);
 
@@ -586,15 +618,65 @@ describe('serverless package with apiAuth=jwt', () => {
     }
   });
 
+  it('keeps the alarms, notifying only the stack topic, with no subscription, when alarms are off', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(20);
+    for (const [id, alarm] of alarms)
+      expect(alarm.Properties.AlarmActions, id).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual([]);
+  });
+
   it(
     'refuses to resolve the configuration in jwt mode without an issuer',
     async () => {
-      const failure = await serverless(['print', '--stage', 'ci', '--param=apiAuth=jwt']).then(
-        () => 'resolved',
-        (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      const failure = await failureOf(
+        serverless(['print', '--stage', 'ci', '--param=apiAuth=jwt', '--param=alarms=off']),
       );
       expect(failure).toContain('Cannot resolve variable');
       expect(failure).toContain('issuerUrl');
+    },
+    packageTimeoutMs,
+  );
+});
+
+describe('alarm targets of a stage', () => {
+  const noOne =
+    /Alarms of stage "(\w+)" would notify no one: set --param='alarmEmail=<address>'.*--param='alarmTopicArn=<existing SNS topic ARN>', or say --param='alarms=off'/;
+
+  it(
+    'refuses a deployed stage whose alarms would notify no one, naming the three ways out',
+    async () => {
+      for (const stage of ['ci', 'prod']) {
+        const failure = await failureOf(serverless(['print', '--stage', stage]));
+        expect(failure.match(noOne)?.[1], failure).toBe(stage);
+      }
+    },
+    packageTimeoutMs,
+  );
+
+  it(
+    'refuses an alarmTopicArn that is not an SNS topic ARN and an alarms value other than on/off',
+    async () => {
+      const badArn = await failureOf(serverless(['print', '--stage', 'ci', '--param=alarmTopicArn=oncall']));
+      expect(badArn).toContain('alarmTopicArn "oncall" is not an SNS topic ARN');
+      const badSwitch = await failureOf(serverless(['print', '--stage', 'ci', '--param=alarms=no']));
+      expect(badSwitch).toContain('The "alarms" param must be "on" or "off", not "no"');
+    },
+    packageTimeoutMs,
+  );
+
+  it(
+    'resolves the local stage (alarms off there), whose data resources are deleted with it',
+    async () => {
+      const definition = await printServiceDefinition(repoRoot, 'local');
+      for (const id of [
+        'CxoneCredentialsSecret',
+        'AssignmentsTable',
+        'DispatchDLQ',
+        'RebalanceFailuresQueue',
+      ]) {
+        expect(definition.resources[id]?.DeletionPolicy, id).toBe('Delete');
+      }
     },
     packageTimeoutMs,
   );
