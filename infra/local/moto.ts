@@ -1,12 +1,10 @@
 // The AWS API emulator of the local stack: moto server in a project-local virtualenv (.venv), installed from
-// infra/local/requirements.txt on first use and again whenever that file changes (a stamp holds its hash).
+// infra/local/requirements.txt on first use and again whenever that file changes (python-venv.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureVirtualenv } from './python-venv.ts';
 
 /** sitecustomize.py for the moto server: see that file (moto 5.2.5 DynamoDB transactions under concurrency). */
 export const MOTO_PATCH_DIR = resolve(import.meta.dirname, 'moto-patch');
@@ -38,9 +36,6 @@ export interface StartMotoOptions {
   log?: (line: string) => void;
 }
 
-const STAMP_FILE = '.requirements.sha256';
-const LOCK_STALE_MS = 10 * 60_000;
-
 /**
  * The local stack's AWS settings for the in-process handlers and the SDK clients of the stack itself.
  * `local`/`local` are dummy credentials that only moto accepts: nothing here can reach real AWS.
@@ -71,93 +66,21 @@ export const REAL_AWS_VARIABLES = [
 ];
 
 /** Creates or refreshes `.venv` when missing or when requirements.txt changed; returns the venv's python. */
-export async function ensureMotoVirtualenv(
+export function ensureMotoVirtualenv(
   projectRoot = PROJECT_ROOT,
   log: (line: string) => void = () => {},
 ): Promise<string> {
-  const venv = join(projectRoot, '.venv');
-  const python = join(venv, 'bin', 'python');
-  const requirements = join(projectRoot, 'infra', 'local', 'requirements.txt');
-  const wanted = createHash('sha256')
-    .update(await readFile(requirements))
-    .digest('hex');
-  const isCurrent = async () =>
-    existsSync(python) && (await readFile(join(venv, STAMP_FILE), 'utf8').catch(() => '')).trim() === wanted;
-
-  if (await isCurrent()) return python;
-  // Several test files may start stacks at once: one installs, the others wait for it.
-  const lock = join(projectRoot, '.venv.lock');
-  await acquireLock(lock);
-  try {
-    if (await isCurrent()) return python;
-    const systemPython = process.env.PYTHON ?? 'python3';
-    log(`installing moto into ${venv} (first run, or infra/local/requirements.txt changed)`);
-    await run(systemPython, ['-m', 'venv', '--clear', venv]);
-    await run(python, [
-      '-m',
-      'pip',
-      'install',
-      '--quiet',
-      '--disable-pip-version-check',
-      '--no-input',
-      '-r',
-      requirements,
-    ]);
-    await writeFile(join(venv, STAMP_FILE), `${wanted}\n`);
-    return python;
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
-}
-
-async function acquireLock(lock: string): Promise<void> {
-  for (;;) {
-    try {
-      await mkdir(lock);
-      await writeFile(join(lock, 'pid'), String(process.pid));
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await isStale(lock)) await rm(lock, { recursive: true, force: true });
-      else await sleep(500);
-    }
-  }
-}
-
-/** A lock whose owner died (or that is older than any install) is stale. */
-async function isStale(lock: string): Promise<boolean> {
-  const age = await stat(lock).then(
-    (s) => Date.now() - s.mtimeMs,
-    () => 0,
+  return ensureVirtualenv(
+    {
+      dir: join(projectRoot, '.venv'),
+      requirements: join(projectRoot, 'infra', 'local', 'requirements.txt'),
+      python: process.env.PYTHON ?? 'python3',
+      lock: join(projectRoot, '.venv.lock'),
+      purpose: 'moto',
+      error: MotoInstallError,
+    },
+    log,
   );
-  if (age > LOCK_STALE_MS) return true;
-  const owner = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
-  if (!owner) return age > 5000; // just created, pid not written yet
-  try {
-    process.kill(owner, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('error', (error) => reject(new MotoInstallError(`${command}: ${error.message}`)));
-    child.on('exit', (code) => {
-      if (code === 0) resolvePromise();
-      else
-        reject(new MotoInstallError(`${command} ${args.join(' ')} exited ${code}:\n${output.slice(-4000)}`));
-    });
-  });
 }
 
 export function findFreePort(host = '127.0.0.1'): Promise<number> {
