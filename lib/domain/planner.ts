@@ -3,6 +3,7 @@ import { capacityScore, proficiencyFromScore } from './capacity.ts';
 import type { CampaignPolicy, Submission } from './schemas.ts';
 import { isWithinWindow, localDateIn, windowOverlapMinutes } from './time-window.ts';
 import type { AgentPlan, SkillAssignment } from './types.ts';
+import { agentsViolatingPolicy } from './validate.ts';
 
 /** Code-unit order of userIds: deterministic and locale-independent. */
 export function compareUserIds(a: string, b: string): number {
@@ -17,15 +18,18 @@ export function compareByRank(a: AgentPlan, b: AgentPlan): number {
 /**
  * The decision for every agent of a (validated) submission at instant `now`, returned sorted by userId so the
  * result does not depend on the order of the input. Per agent, the first reason that applies:
- * `outside_calling_hours` (now is outside the campaign's calling hours in its zone), `outside_agent_window`,
- * `under_capacity_threshold` (score < capacityThreshold); the remaining agents are ranked by score (ties by userId)
- * and those beyond `maxAgents` get `over_max_agents`. The call-rate target is the submission's, else the policy's.
+ * `outside_calling_hours` (now is outside the campaign's calling hours in its zone), `policy_violation` (the agent
+ * breaks a rule of the policy as validation checks it at `now`, which happens once the policy was changed with
+ * `force`), `outside_agent_window`, `under_capacity_threshold` (score < capacityThreshold); the remaining agents are
+ * ranked by score (ties by userId) and those beyond `maxAgents` get `over_max_agents`. The call-rate target is the
+ * submission's, else the policy's.
  */
 export function planActiveAgents(policy: CampaignPolicy, submission: Submission, now: Date): AgentPlan[] {
   const target = submission.callRateTarget ?? policy.callRateTarget;
   const inCallingHours = isWithinWindow(policy.callingHours, policy.timezone, now);
   const campaignDate = localDateIn(now, policy.timezone);
   const overlapByWindow = new Map<string, number>();
+  const violating = agentsViolatingPolicy(policy, submission, now);
 
   const plans: AgentPlan[] = submission.agents.map((agent) => {
     const window = agent.availabilityWindow;
@@ -38,11 +42,13 @@ export function planActiveAgents(policy: CampaignPolicy, submission: Submission,
     const score = capacityScore(target, agent.recentCallRate);
     const reason = !inCallingHours
       ? 'outside_calling_hours'
-      : !isWithinWindow(window, window.timezone, now)
-        ? 'outside_agent_window'
-        : score < policy.capacityThreshold
-          ? 'under_capacity_threshold'
-          : 'active';
+      : violating.has(agent.userId)
+        ? 'policy_violation'
+        : !isWithinWindow(window, window.timezone, now)
+          ? 'outside_agent_window'
+          : score < policy.capacityThreshold
+            ? 'under_capacity_threshold'
+            : 'active';
     return {
       userId: agent.userId,
       active: reason === 'active',

@@ -77,6 +77,27 @@ export function validateSubmission(
   return { ok: false, errors: orderErrors(errors) };
 }
 
+/**
+ * The rules of `policy` that a stored (schema-valid) desired state breaks at instant `now`, in the order
+ * validateSubmission reports them: what a policy change would make of the campaign's current desired state. Paths are
+ * those of the submission (`agents[2].skills`); the agent count is reported at `agents`.
+ */
+export function policyViolations(policy: CampaignPolicy, desired: Submission, now: Date): ValidationIssue[] {
+  const campaignId = desired.campaignId ?? policy.campaignId;
+  return orderErrors(checkPolicy(policy, campaignId, desired, now, true, new Set(), undefined));
+}
+
+/** The userIds of the agents of `desired` that break a rule of `policy` themselves (not the agent count). */
+export function agentsViolatingPolicy(policy: CampaignPolicy, desired: Submission, now: Date): Set<string> {
+  const violating = new Set<string>();
+  for (const issue of policyViolations(policy, desired, now)) {
+    const index = AGENT_INDEX.exec(issue.path)?.[1];
+    const agent = index === undefined ? undefined : desired.agents[Number(index)];
+    if (agent) violating.add(agent.userId);
+  }
+  return violating;
+}
+
 /** Agents checked one by one at most: the campaign's maxAgents, and never fewer than this. */
 export const MIN_AGENTS_CHECKED = 100;
 

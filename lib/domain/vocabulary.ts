@@ -1,7 +1,10 @@
 // The domain's words, each defined once as a zod enum; the TypeScript types are inferred from them.
 import * as z from 'zod';
 
-/** Why the planner made an agent active now or not (the first rule that applies; see planner.ts). */
+/**
+ * Why the planner made an agent active now or not (the first rule that applies; see planner.ts).
+ * `policy_violation`: the agent breaks a rule of the campaign's current policy (a policy changed with `force`).
+ */
 export const PlanReasonSchema = z
   .enum([
     'active',
@@ -10,6 +13,7 @@ export const PlanReasonSchema = z
     'under_capacity_threshold',
     'over_max_agents',
     'dropped_capacity_conflict',
+    'policy_violation',
   ])
   .meta({ id: 'PlanReason', description: 'Why an agent is active now or not.' });
 export type PlanReason = z.infer<typeof PlanReasonSchema>;

@@ -109,6 +109,46 @@ describe('planActiveAgents', () => {
   });
 });
 
+describe('planActiveAgents under a policy the desired state breaks (changed with force)', () => {
+  const desired = submission([
+    agent('chicago', {
+      availabilityWindow: { start: '09:00', end: '17:00', timezone: 'America/Chicago' },
+    }),
+    agent('two-calls', { maxConcurrentCalls: 2 }),
+    agent('fine'),
+  ]);
+
+  it('plans each offending agent inactive with reason policy_violation and the others as before', () => {
+    const policy = policyWith({ allowedAgentTimezones: ['America/New_York'], maxConcurrentCallsPerAgent: 1 });
+    expect(reasons(planActiveAgents(policy, desired, MORNING))).toEqual({
+      chicago: 'policy_violation',
+      fine: 'active',
+      'two-calls': 'policy_violation',
+    });
+  });
+
+  it('applies every per-agent rule: required skills and the window overlap too', () => {
+    const skills = policyWith({ requiredSkills: ['preview-qualified', 'spanish'] });
+    expect(planActiveAgents(skills, desired, MORNING).every((p) => p.reason === 'policy_violation')).toBe(
+      true,
+    );
+    const overlap = policyWith({ minWindowOverlapMinutes: 481 }); // 09:00–17:00 overlaps by 480 min
+    expect(reasons(planActiveAgents(overlap, desired, MORNING))).toMatchObject({ fine: 'policy_violation' });
+  });
+
+  it('leaves a count over maxAgents to the ranking (over_max_agents), not to policy_violation', () => {
+    const plans = planActiveAgents(policyWith({ maxAgents: 1 }), desired, MORNING);
+    expect(plans.filter((p) => p.active)).toHaveLength(1);
+    expect(plans.filter((p) => p.reason === 'policy_violation')).toEqual([]);
+  });
+
+  it('still reports outside_calling_hours first, when the campaign is closed', () => {
+    const night = new Date('2026-03-10T03:00:00Z');
+    const policy = policyWith({ allowedAgentTimezones: ['America/New_York'] });
+    expect(reasons(planActiveAgents(policy, desired, night)).chicago).toBe('outside_calling_hours');
+  });
+});
+
 describe('toSkillAssignments', () => {
   it('assigns every planned agent, active or not, sorted by userId', () => {
     const plans = planActiveAgents(

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../../lib/domain/schemas.ts';
-import { PolicyErrorCode, validateSubmission } from '../../../lib/domain/validate.ts';
+import {
+  agentsViolatingPolicy,
+  PolicyErrorCode,
+  policyViolations,
+  validateSubmission,
+} from '../../../lib/domain/validate.ts';
 import { agent, CAMPAIGN_ID, MORNING, POLICY, policyWith } from '../../support/fixtures.ts';
 
 function errorsOf(body: unknown, policy = POLICY, now = MORNING, pathCampaignId = CAMPAIGN_ID) {
@@ -217,5 +222,34 @@ describe('validateSubmission', () => {
     );
     expect(result.ok).toBe(false);
     expect(result).not.toHaveProperty('submission');
+  });
+});
+
+describe('policyViolations (a stored desired state under a changed policy)', () => {
+  const desired = {
+    agents: [
+      agent('a'),
+      agent('b', { availabilityWindow: { start: '09:00', end: '17:00', timezone: 'America/Chicago' } }),
+      agent('c', { maxConcurrentCalls: 2 }),
+    ],
+  };
+
+  it('finds nothing when the desired state still fits', () => {
+    expect(policyViolations(POLICY, desired, MORNING)).toEqual([]);
+    expect(agentsViolatingPolicy(POLICY, desired, MORNING)).toEqual(new Set());
+  });
+
+  it('lists every broken rule on its submission path, the agent count first', () => {
+    const policy = policyWith({
+      maxAgents: 2,
+      allowedAgentTimezones: ['America/New_York'],
+      maxConcurrentCallsPerAgent: 1,
+    });
+    expect(policyViolations(policy, desired, MORNING).map((e) => [e.path, e.code])).toEqual([
+      ['agents', 'too_many_agents'],
+      ['agents[1].availabilityWindow.timezone', 'timezone_not_allowed'],
+      ['agents[2].maxConcurrentCalls', 'max_concurrent_calls_exceeded'],
+    ]);
+    expect(agentsViolatingPolicy(policy, desired, MORNING)).toEqual(new Set(['b', 'c']));
   });
 });

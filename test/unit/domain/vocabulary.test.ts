@@ -10,6 +10,7 @@ describe('domain vocabulary', () => {
       'under_capacity_threshold',
       'over_max_agents',
       'dropped_capacity_conflict',
+      'policy_violation',
     ]);
   });
 
