@@ -18,7 +18,8 @@ export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
 
 /**
  * What made an assignment: a `submission` of the API, a scheduled `rebalance`, a `repair` of drift found on CXone,
- * a `policy_change` of the campaign. Nothing produces the last two yet.
+ * a `policy_change` of the campaign (its desired state re-planned under the new policy). Nothing produces `repair`
+ * yet.
  */
 export const AssignmentKindSchema = z
   .enum(['submission', 'rebalance', 'repair', 'policy_change'])
@@ -29,6 +30,11 @@ export type AssignmentKind = z.infer<typeof AssignmentKindSchema>;
 export const AgentChangeSchema = z.enum(['activated', 'deactivated', 'added', 'removed', 'updated']);
 export type AgentChange = z.infer<typeof AgentChangeSchema>;
 
-/** What happened to a campaign as a whole: an applied rebalance, agents dropped by load balancing. */
-export const CampaignChangeSchema = z.enum(['rebalanced', 'agents_dropped']);
+/**
+ * What happened to a campaign as a whole: an applied rebalance, agents dropped by load balancing (both made by an
+ * assignment), its policy created, replaced or deleted through the API.
+ */
+export const CampaignChangeSchema = z.enum(['rebalanced', 'agents_dropped', 'policy_changed']);
 export type CampaignChange = z.infer<typeof CampaignChangeSchema>;
+/** The campaign changes an assignment makes. */
+export type AssignmentCampaignChange = Exclude<CampaignChange, 'policy_changed'>;

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import {
   type AgentChange,
   AgentChangeSchema,
+  type AssignmentCampaignChange,
   type AssignmentStatus,
   AssignmentStatusSchema,
   type CampaignChange,
@@ -47,11 +48,17 @@ export const WfmEventIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ : -');
 
-/** `data`: the original spec's event fields, plus any event-specific details (kept as they are). */
+export const POLICY_CHANGED_EVENT_TYPE = campaignEventType('policy_changed');
+
+/**
+ * `data`: the original spec's event fields, plus any event-specific details (kept as they are). Every event but
+ * `campaign.policy_changed` is made by an assignment and carries its `assignmentId` and `status`; a policy change
+ * carries them only when it queued a re-plan of the campaign.
+ */
 export const WfmEventDataSchema = z.looseObject({
-  assignmentId: z.string().min(1),
+  assignmentId: z.string().min(1).optional(),
   campaignId: z.string().min(1),
-  status: AssignmentStatusSchema,
+  status: AssignmentStatusSchema.optional(),
   latencyMs: z.number().nonnegative().optional(),
   callRateTarget: z.number().positive().optional(),
   /** Per-agent events only. */
@@ -73,6 +80,17 @@ export const WfmEventSchema = z
     data: WfmEventDataSchema,
   })
   .superRefine((event, ctx) => {
+    if (event.type !== POLICY_CHANGED_EVENT_TYPE) {
+      for (const field of ['assignmentId', 'status'] as const) {
+        if (event.data[field] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['data', field],
+            message: `${event.type} events carry ${field}`,
+          });
+        }
+      }
+    }
     if (isAgentEventType(event.type)) {
       if (event.data.userId === undefined) {
         ctx.addIssue({ code: 'custom', path: ['data', 'userId'], message: 'per-agent events carry userId' });
@@ -180,7 +198,7 @@ export function buildAgentEvent(input: BuildAgentEventInput): WfmEvent {
 }
 
 export interface BuildCampaignEventInput extends AssignmentFacts {
-  change: CampaignChange;
+  change: AssignmentCampaignChange;
   status: AssignmentStatus;
 }
 
@@ -188,6 +206,47 @@ export interface BuildCampaignEventInput extends AssignmentFacts {
 export function buildCampaignEvent(input: BuildCampaignEventInput): WfmEvent {
   const data = eventData(input, input.status);
   return buildFactEvent(input, campaignEventType(input.change), input.assignmentId, data, []);
+}
+
+export interface BuildPolicyChangedEventInput {
+  campaignId: string;
+  /** The version replaced or deleted; absent when the policy was created. */
+  previousVersion?: number;
+  /** The new version; absent when the policy was deleted. */
+  version?: number;
+  /** Top-level policy fields whose value changed (all of them on a creation, none on a deletion). */
+  changedFields: string[];
+  /** The `policy_change` assignment queued to re-plan the campaign, when it has a desired state. */
+  assignmentId?: string;
+  time: Date;
+}
+
+/**
+ * `com.cxone-assignments.campaign.policy_changed`, subject = campaignId: a campaign policy was created, replaced or
+ * (`deleted: true`) deleted. The id is deterministic in the campaign and both versions.
+ */
+export function buildPolicyChangedEvent(input: BuildPolicyChangedEventInput): WfmEvent {
+  const deleted = input.version === undefined;
+  const data: WfmEventData = {
+    campaignId: input.campaignId,
+    ...(input.previousVersion === undefined ? {} : { previousVersion: input.previousVersion }),
+    ...(deleted ? { deleted: true } : { version: input.version }),
+    changedFields: input.changedFields,
+    ...(input.assignmentId === undefined ? {} : { assignmentId: input.assignmentId, status: 'queued' }),
+  };
+  return buildWfmEvent({
+    type: POLICY_CHANGED_EVENT_TYPE,
+    source: defaultSource(input.campaignId),
+    subject: input.campaignId,
+    data,
+    id: wfmEventId(
+      POLICY_CHANGED_EVENT_TYPE,
+      input.campaignId,
+      String(input.previousVersion ?? 0),
+      deleted ? 'deleted' : String(input.version),
+    ),
+    time: input.time,
+  });
 }
 
 /**

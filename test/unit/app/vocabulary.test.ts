@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AssignmentKindSchema,
   AssignmentStatusSchema,
+  CampaignChangeSchema,
   FinalStatusSchema,
   isFinalStatus,
 } from '../../../lib/app/vocabulary.ts';
@@ -30,5 +31,9 @@ describe('assignment vocabulary', () => {
   it('has the kinds of an assignment', () => {
     expect(AssignmentKindSchema.options).toEqual(['submission', 'rebalance', 'repair', 'policy_change']);
     expect(AssignmentKindSchema.safeParse('manual').success).toBe(false);
+  });
+
+  it('has the changes of a campaign as a whole', () => {
+    expect(CampaignChangeSchema.options).toEqual(['rebalanced', 'agents_dropped', 'policy_changed']);
   });
 });

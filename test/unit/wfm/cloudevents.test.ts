@@ -3,6 +3,7 @@ import {
   buildAgentEvent,
   buildAssignmentEvent,
   buildCampaignEvent,
+  buildPolicyChangedEvent,
   buildWfmEvent,
   serializeWfmEvent,
   WfmEventSchema,
@@ -29,6 +30,7 @@ describe('event types', () => {
         'com.cxone-assignments.agent.updated',
         'com.cxone-assignments.campaign.rebalanced',
         'com.cxone-assignments.campaign.agents_dropped',
+        'com.cxone-assignments.campaign.policy_changed',
       ].sort(),
     );
   });
@@ -172,6 +174,69 @@ describe('buildCampaignEvent', () => {
     expect(event.type).toBe('com.cxone-assignments.campaign.agents_dropped');
     expect(event.data.droppedAgents).toEqual(['agent-uuid-050']);
     expect(event.data.status).toBe('partially_applied');
+  });
+});
+
+describe('buildPolicyChangedEvent', () => {
+  it('carries both versions and the changed fields, subject = campaignId, without an assignment', () => {
+    const event = buildPolicyChangedEvent({
+      campaignId: CAMPAIGN,
+      previousVersion: 3,
+      version: 4,
+      changedFields: ['maxAgents'],
+      time: TIME,
+    });
+    expect(event).toMatchObject({
+      type: 'com.cxone-assignments.campaign.policy_changed',
+      subject: CAMPAIGN,
+      source: `/cxone-assignments/campaigns/${CAMPAIGN}`,
+      data: { campaignId: CAMPAIGN, previousVersion: 3, version: 4, changedFields: ['maxAgents'] },
+    });
+    expect(event.data).not.toHaveProperty('assignmentId');
+    expect(event.data).not.toHaveProperty('status');
+    expect(WfmEventSchema.parse(JSON.parse(serializeWfmEvent(event)))).toEqual(event);
+  });
+
+  it('names the queued re-plan, marks a deletion, and gives each change its own stable id', () => {
+    const replan = buildPolicyChangedEvent({
+      campaignId: CAMPAIGN,
+      version: 1,
+      changedFields: [],
+      assignmentId: 'asg-9',
+      time: TIME,
+    });
+    expect(replan.data).toMatchObject({ assignmentId: 'asg-9', status: 'queued', version: 1 });
+    const deleted = buildPolicyChangedEvent({
+      campaignId: CAMPAIGN,
+      previousVersion: 1,
+      changedFields: [],
+      time: TIME,
+    });
+    expect(deleted.data).toEqual({
+      campaignId: CAMPAIGN,
+      previousVersion: 1,
+      deleted: true,
+      changedFields: [],
+    });
+    const again = buildPolicyChangedEvent({
+      campaignId: CAMPAIGN,
+      previousVersion: 1,
+      changedFields: [],
+      time: TIME,
+    });
+    expect(again.id).toBe(deleted.id);
+    expect(new Set([replan.id, deleted.id]).size).toBe(2);
+  });
+
+  it('is the only event that may come without an assignmentId and a status', () => {
+    expect(() =>
+      buildWfmEvent({
+        type: 'com.cxone-assignments.campaign.rebalanced',
+        source: '/test',
+        time: TIME,
+        data: { campaignId: CAMPAIGN },
+      }),
+    ).toThrow(/carry assignmentId[\s\S]*carry status/);
   });
 });
 
