@@ -37,6 +37,8 @@ export const AssignmentRecordSchema = z.strictObject({
   updatedAt: z.iso.datetime(),
   agentsRequested: z.int().min(1),
   desired: SubmissionSchema,
+  /** The campaign policy version the dispatch must plan with at least (set on a `policy_change`). */
+  policyVersion: z.int().min(1).optional(),
   /** When the dispatch message was sent; absent while the submission is still in flight. */
   enqueuedAt: z.iso.datetime().optional(),
   result: AssignmentResultSchema.optional(),

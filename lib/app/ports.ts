@@ -1,3 +1,4 @@
+import type { CampaignPolicy } from '../domain/schemas.ts';
 import type { AgentPlan, SkillAssignment } from '../domain/types.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
 import type { DispatchMessage } from './messages.ts';
@@ -97,4 +98,79 @@ export interface DispatchObserver {
   audit(entry: AuditEntry): void;
   latency(latency: { queueWaitMs: number; cxoneMs: number; totalMs: number }): void;
   outcome(status: string): void;
+}
+
+/** A campaign policy as stored: the policy, its version (1, 2, … per campaign; the API's ETag) and when written. */
+export interface StoredPolicy {
+  campaignId: string;
+  version: number;
+  updatedAt: string;
+  policy: CampaignPolicy;
+}
+
+/** A page of a list: `cursor` is a previous page's `nextCursor` (opaque); `limit` 1…100. */
+export interface PageRequest {
+  cursor?: string;
+  limit: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Absent on the last page. */
+  nextCursor?: string;
+}
+
+export type PolicyWriteOutcome =
+  | { kind: 'written'; stored: StoredPolicy }
+  /** Another writer got there first: the campaign was created, replaced or deleted meanwhile. */
+  | { kind: 'precondition_failed' }
+  /** The skill belongs to another campaign. */
+  | { kind: 'skill_taken'; heldBy: string };
+
+/**
+ * Campaign policies with their history (DynamoDB when deployed). Every write is conditional, so of two writers that
+ * read the same version exactly one succeeds; each skill belongs to at most one campaign.
+ */
+export interface PolicyStore {
+  getPolicy(campaignId: string): Promise<StoredPolicy | undefined>;
+  /** Every campaign's current policy, by campaignId. Throws InvalidCursorError for a cursor it did not make. */
+  listPolicies(page: PageRequest): Promise<Page<StoredPolicy>>;
+  /** Every version the campaign ever had, newest first (also those before a deletion). */
+  listVersions(campaignId: string, page: PageRequest): Promise<Page<StoredPolicy>>;
+  /** The campaign whose policy holds the CXone skill, if any. */
+  skillOwner(skillId: number): Promise<string | undefined>;
+  /** Stores the policy of a campaign that has none, as the version after the last it ever had, and claims its skill. */
+  createPolicy(policy: CampaignPolicy, at: string): Promise<PolicyWriteOutcome>;
+  /** Replaces `expected` while it is still the current version; moves the skill claim when the skill changed. */
+  replacePolicy(expected: StoredPolicy, policy: CampaignPolicy, at: string): Promise<PolicyWriteOutcome>;
+  /** Deletes `expected` while it is still the current version (its history stays) and frees its skill. */
+  deletePolicy(expected: StoredPolicy): Promise<{ deleted: boolean }>;
+}
+
+/** How every function reads campaign policies: through a cache of at most a few seconds (POLICY_CACHE_SECONDS). */
+export interface PolicySource {
+  /** The campaign's policy; when `minVersion` is given, never an older version than that (a cache miss then). */
+  policyFor(campaignId: string, minVersion?: number): Promise<CampaignPolicy | undefined>;
+  /** Every configured campaign's policy. */
+  all(): Promise<readonly CampaignPolicy[]>;
+}
+
+/** A CXone skill as far as a campaign policy cares. */
+export interface SkillFacts {
+  skillId: number;
+  name: string;
+  outbound: boolean;
+  /** Outbound strategy Personal Connection: the dialer of a preview campaign. */
+  personalConnection: boolean;
+}
+
+export type SkillLookupResult =
+  | { kind: 'found'; skill: SkillFacts }
+  | { kind: 'not_found' }
+  /** The configured CXone target has no skill lookup (the `campaign-agents` contract). */
+  | { kind: 'unsupported' };
+
+/** Reads a skill from CXone. Throws RetryLaterError or PermanentRefusalError (lib/app/errors.ts). */
+export interface SkillLookup {
+  lookup(skillId: number, context: ConvergeContext): Promise<SkillLookupResult>;
 }

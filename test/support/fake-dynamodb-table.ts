@@ -1,14 +1,19 @@
-// A single DynamoDB table behind aws-sdk-client-mock's DocumentClient stub, for the handler tests: Get, Put, Update
-// and TransactWrite with the expression forms lib/adapters/dynamo-assignment-store.ts uses (SET incl. if_not_exists,
-// REMOVE, ADD; attribute_exists / attribute_not_exists, `=`, IN, AND). Anything else throws, so a test never passes
-// on an expression this fake does not understand.
+// A single DynamoDB table behind aws-sdk-client-mock's DocumentClient stub, for the handler tests: Get, Put, Update,
+// Delete, Query and TransactWrite with the expression forms the adapters in lib/adapters use (SET incl. if_not_exists,
+// REMOVE, ADD; attribute_exists / attribute_not_exists, `=`, IN, AND, OR without parentheses; key conditions
+// `pk = :v` with an optional `AND begins_with(sk, :p)`). Anything else throws, so a test never passes on an
+// expression this fake does not understand.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
+  type DeleteCommandInput,
   type DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
   PutCommand,
   type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -63,6 +68,10 @@ function placeholderValue(token: string, values: Values): unknown {
 }
 
 function conditionHolds(item: Item | undefined, expression: string, names: Names, values: Values): boolean {
+  return expression.split(/\s+OR\s+/).some((conjunction) => allHold(item, conjunction, names, values));
+}
+
+function allHold(item: Item | undefined, expression: string, names: Names, values: Values): boolean {
   return expression.split(/\s+AND\s+/).every((clause) => {
     const text = clause.trim();
     let match = /^attribute_exists\((\S+)\)$/.exec(text);
@@ -137,6 +146,8 @@ export class FakeDynamoTable {
     stub.on(PutCommand).callsFake(async (input: PutCommandInput) => this.put(input));
     stub.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => this.update(input));
     stub.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => this.transact(input));
+    stub.on(DeleteCommand).callsFake(async (input: DeleteCommandInput) => this.delete(input));
+    stub.on(QueryCommand).callsFake(async (input: QueryCommandInput) => this.query(input));
   }
 
   /** The stored item (a copy), e.g. `item('ASSIGNMENT#a-1', 'A')`. */
@@ -158,6 +169,54 @@ export class FakeDynamoTable {
     if (!this.putAllowed(input)) throw conditionFailed();
     this.seed(input.Item ?? {});
     return { $metadata: {} };
+  }
+
+  private delete(input: DeleteCommandInput) {
+    if (!this.deleteAllowed(input)) throw conditionFailed();
+    this.items.delete(FakeDynamoTable.keyOf(input.Key));
+    return { $metadata: {} };
+  }
+
+  private deleteAllowed(input: DeleteCommandInput): boolean {
+    const existing = this.items.get(FakeDynamoTable.keyOf(input.Key));
+    return (
+      input.ConditionExpression === undefined ||
+      conditionHolds(
+        existing,
+        input.ConditionExpression,
+        input.ExpressionAttributeNames,
+        input.ExpressionAttributeValues,
+      )
+    );
+  }
+
+  /** One partition, sorted by sk (descending with ScanIndexForward false), paged like DynamoDB with Limit. */
+  private query(input: QueryCommandInput) {
+    const condition = input.KeyConditionExpression ?? '';
+    const match = /^pk = (:\w+)(?: AND begins_with\(sk, (:\w+)\))?$/.exec(condition);
+    if (!match?.[1] || input.FilterExpression !== undefined) throw new UnsupportedExpressionError(condition);
+    const pk = placeholderValue(match[1], input.ExpressionAttributeValues);
+    const prefix = match[2] ? String(placeholderValue(match[2], input.ExpressionAttributeValues)) : '';
+    const forward = input.ScanIndexForward ?? true;
+    let items = [...this.items.values()]
+      .filter((item) => item.pk === pk && String(item.sk).startsWith(prefix))
+      .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0));
+    if (!forward) items.reverse();
+    const start = input.ExclusiveStartKey?.sk;
+    if (start !== undefined) {
+      items = items.filter((item) =>
+        forward ? String(item.sk) > String(start) : String(item.sk) < String(start),
+      );
+    }
+    const limit = input.Limit ?? Number.POSITIVE_INFINITY;
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      $metadata: {},
+      Items: page.map(copy),
+      Count: page.length,
+      ...(items.length >= limit && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
+    };
   }
 
   private putAllowed(input: PutCommandInput): boolean {
@@ -216,6 +275,7 @@ export class FakeDynamoTable {
     const reasons = actions.map((action) => {
       if (action.Put) return this.putAllowed(action.Put as PutCommandInput);
       if (action.Update) return this.updateAllowed(action.Update as UpdateCommandInput);
+      if (action.Delete) return this.deleteAllowed(action.Delete as DeleteCommandInput);
       throw new UnsupportedExpressionError(`transaction action ${Object.keys(action).join(',')}`);
     });
     if (reasons.some((allowed) => !allowed)) {
@@ -232,6 +292,7 @@ export class FakeDynamoTable {
     for (const action of actions) {
       if (action.Put) this.seed(action.Put.Item ?? {});
       if (action.Update) this.applyUpdate(action.Update as UpdateCommandInput);
+      if (action.Delete) this.items.delete(FakeDynamoTable.keyOf(action.Delete.Key));
     }
     return { $metadata: {} };
   }
