@@ -15,10 +15,15 @@ export const PROBLEM_KINDS = {
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'not-found': { status: 404, title: 'Not found' },
   unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
   conflict: { status: 409, title: 'Conflict' },
+  'precondition-failed': { status: 412, title: 'Precondition failed' },
+  'precondition-required': { status: 428, title: 'Precondition required' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency key reused with another body' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   internal: { status: 500, title: 'Internal error' },
+  'bad-gateway': { status: 502, title: 'Bad gateway' },
+  'service-unavailable': { status: 503, title: 'Service unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemKind = keyof typeof PROBLEM_KINDS;
@@ -32,13 +37,18 @@ export function problemType(kind: ProblemKind): string {
 const KIND_BY_STATUS = new Map<number, ProblemKind>([
   [400, 'malformed-json'],
   [401, 'unauthorized'],
+  [403, 'forbidden'],
   [404, 'not-found'],
   [405, 'method-not-allowed'],
   [409, 'conflict'],
+  [412, 'precondition-failed'],
   [413, 'payload-too-large'],
   [415, 'unsupported-media-type'],
   [422, 'validation-failed'],
+  [428, 'precondition-required'],
   [500, 'internal'],
+  [502, 'bad-gateway'],
+  [503, 'service-unavailable'],
 ]);
 
 /**

@@ -49,6 +49,11 @@ describe('problem', () => {
         'idempotency-key-reused',
         'method-not-allowed',
         'internal',
+        'forbidden',
+        'precondition-failed',
+        'precondition-required',
+        'bad-gateway',
+        'service-unavailable',
       ]),
     );
     expect(new Set(kinds.map(problemType)).size).toBe(kinds.length);
@@ -57,6 +62,18 @@ describe('problem', () => {
       expect(document.status).toBe(PROBLEM_KINDS[kind].status);
       expect(document.type).toBe(`https://cxone-assignments.dev/problems/${kind}`);
       expect(ProblemDetailsSchema.safeParse(document).success).toBe(true);
+    }
+  });
+
+  it('derives the kinds of the policy API and the authorizer from their statuses', () => {
+    for (const [status, kind] of [
+      [403, 'forbidden'],
+      [412, 'precondition-failed'],
+      [428, 'precondition-required'],
+      [502, 'bad-gateway'],
+      [503, 'service-unavailable'],
+    ] as const) {
+      expect(problem(status, 'title', 'detail').type).toBe(problemType(kind));
     }
   });
 
