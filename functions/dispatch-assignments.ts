@@ -7,10 +7,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
+import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { CxoneConverger } from '../lib/adapters/cxone-converger.ts';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
-import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
 import { SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
 import { SqsRedelivery } from '../lib/adapters/sqs-redelivery.ts';
 import { type Delivery, dispatchAssignment } from '../lib/app/dispatch.ts';
@@ -44,7 +44,7 @@ const env = parseEnv(
 );
 const logger = createLogger();
 const metrics = createMetrics();
-const policies = loadPolicyCatalog(env.CAMPAIGN_POLICIES_FILE);
+const policies = tablePolicies(new DynamoDBClient({}), env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
 const sqs = new SQSClient({});
 const cxone = createCxoneClient({
   target: env.CXONE_TARGET,
@@ -61,7 +61,7 @@ const deps = {
   store: new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME),
   converger: new CxoneConverger(cxone, { onAuthFailure: cxoneAuthAlarm(logger, metrics) }),
   wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL, env.WFM_ENDPOINTS),
-  policyFor: (campaignId: string) => policies.get(campaignId),
+  policyFor: (campaignId: string, minVersion?: number) => policies.policyFor(campaignId, minVersion),
   clock: { now: () => new Date() },
   observer: dispatchObserver(logger, metrics),
 };

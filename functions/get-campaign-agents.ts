@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
-import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
 import { queryCampaignAgents } from '../lib/app/queries.ts';
 import { problemErrors } from '../lib/http/middlewares.ts';
 import { problemOf } from '../lib/http/problem.ts';
@@ -14,12 +14,12 @@ import { createLogger } from '../lib/runtime/observability.ts';
 
 const env = parseEnv(TableEnv.extend(PoliciesEnv.shape));
 const logger = createLogger();
-const policies = loadPolicyCatalog(env.CAMPAIGN_POLICIES_FILE);
+const policies = tablePolicies(new DynamoDBClient({}), env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
 const store = new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME);
 
 async function getCampaignAgents(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const campaignId = event.pathParameters?.campaignId ?? '';
-  const outcome = await queryCampaignAgents({ store, policyFor: (id) => policies.get(id) }, campaignId);
+  const outcome = await queryCampaignAgents({ store, policyFor: (id) => policies.policyFor(id) }, campaignId);
   switch (outcome.kind) {
     case 'found':
       return json(200, outcome.view);

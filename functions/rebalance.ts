@@ -5,8 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import * as z from 'zod';
+import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
-import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
 import { SqsDispatchQueue } from '../lib/adapters/sqs-queues.ts';
 import { rebalanceCampaigns } from '../lib/app/rebalance.ts';
 import { PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
@@ -16,11 +16,12 @@ import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 const env = parseEnv(TableEnv.extend(PoliciesEnv.shape).extend({ DISPATCH_QUEUE_URL: z.string().url() }));
 const logger = createLogger();
 const metrics = createMetrics();
-const policies = loadPolicyCatalog(env.CAMPAIGN_POLICIES_FILE);
-const store = new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME);
+const dynamo = new DynamoDBClient({});
+const policies = tablePolicies(dynamo, env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
+const store = new DynamoAssignmentStore(dynamo, env.TABLE_NAME);
 const queue = new SqsDispatchQueue(new SQSClient({}), env.DISPATCH_QUEUE_URL);
 
-/** EventBridge schedule: re-plan every campaign for now and queue a dispatch where the active set changed. */
+/** EventBridge schedule: re-plan every campaign of the policy table for now; queue a dispatch where it changed. */
 async function rebalance() {
   const results = await rebalanceCampaigns({
     store,

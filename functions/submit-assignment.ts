@@ -4,8 +4,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
-import { loadPolicyCatalog } from '../lib/adapters/policies-file.ts';
 import { SqsDispatchQueue } from '../lib/adapters/sqs-queues.ts';
 import { type SubmitOutcome, submitAssignment } from '../lib/app/submit.ts';
 import { bodyLimit, parseJsonBody, problemErrors, requireJsonContentType } from '../lib/http/middlewares.ts';
@@ -22,8 +22,9 @@ const env = parseEnv(
   }),
 );
 const logger = createLogger();
-const policies = loadPolicyCatalog(env.CAMPAIGN_POLICIES_FILE);
-const store = new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME);
+const dynamo = new DynamoDBClient({});
+const policies = tablePolicies(dynamo, env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
+const store = new DynamoAssignmentStore(dynamo, env.TABLE_NAME);
 const queue = new SqsDispatchQueue(new SQSClient({}), env.DISPATCH_QUEUE_URL);
 const clock = { now: () => new Date() };
 
@@ -45,7 +46,7 @@ async function submit(event: APIGatewayProxyEventV2 & { parsedBody?: unknown }):
   const idempotencyKey = event.headers?.['idempotency-key'];
   logger.appendKeys({ campaignId });
   const outcome = await submitAssignment(
-    { store, queue, clock, policyFor: (id) => policies.get(id) },
+    { store, queue, clock, policyFor: (id) => policies.policyFor(id) },
     {
       campaignId,
       body: event.parsedBody,

@@ -3,13 +3,11 @@ import { resolve } from 'node:path';
 import { CampaignPoliciesSchema, type CampaignPolicy } from '../domain/schemas.ts';
 import { ConfigurationError } from '../runtime/env.ts';
 
-export interface PolicyCatalog {
-  get(campaignId: string): CampaignPolicy | undefined;
-  all(): readonly CampaignPolicy[];
-}
+/** The file of policies a new stage is seeded with (config/campaign-policies.json): what policies:import reads. */
+export const SEED_POLICIES_FILE = 'config/campaign-policies.json';
 
-/** Reads and validates the campaign policies file once; a bad file stops the function at init with the reason. */
-export function loadPolicyCatalog(path: string): PolicyCatalog {
+/** Reads and validates a campaign policies file (campaignId and cxoneSkillId unique); throws with every problem. */
+export function readPoliciesFile(path: string): CampaignPolicy[] {
   const fullPath = resolve(path);
   let raw: unknown;
   try {
@@ -24,6 +22,5 @@ export function loadPolicyCatalog(path: string): PolicyCatalog {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigurationError(`Invalid campaign policies in ${fullPath}: ${problems}`);
   }
-  const byId = new Map(parsed.data.map((policy) => [policy.campaignId, policy]));
-  return { get: (campaignId) => byId.get(campaignId), all: () => parsed.data };
+  return parsed.data;
 }

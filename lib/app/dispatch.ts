@@ -19,7 +19,7 @@ export interface DispatchDeps {
   store: AssignmentStore;
   converger: CampaignConverger;
   wfm: WfmEventQueue;
-  policyFor(campaignId: string): CampaignPolicy | undefined;
+  policyFor(campaignId: string, minVersion?: number): Promise<CampaignPolicy | undefined>;
   clock: Clock;
   observer: DispatchObserver;
 }
@@ -66,7 +66,7 @@ export async function dispatchAssignment(
   }
 
   const campaign = await store.getCampaignState(record.campaignId);
-  const policy = deps.policyFor(record.campaignId);
+  const policy = await deps.policyFor(record.campaignId, record.policyVersion);
   if (!policy) {
     return finish(deps, record, 'rejected', delivery, {
       error: `Campaign ${record.campaignId} is no longer configured`,
@@ -181,7 +181,7 @@ async function finish(
   const callRateTarget =
     details.callRateTarget ??
     record.desired.callRateTarget ??
-    deps.policyFor(record.campaignId)?.callRateTarget;
+    (await deps.policyFor(record.campaignId))?.callRateTarget;
   const firstSequence =
     changes.length > 0 ? await deps.store.reserveSequence(record.campaignId, changes.length) : 0;
   const events = buildFinalEvents({

@@ -75,11 +75,11 @@ export type CampaignAgentsQueryOutcome =
 export async function queryCampaignAgents(
   deps: {
     store: Pick<AssignmentStore, 'getAssignment' | 'getCampaignState'>;
-    policyFor(campaignId: string): CampaignPolicy | undefined;
+    policyFor(campaignId: string): Promise<CampaignPolicy | undefined>;
   },
   campaignId: string,
 ): Promise<CampaignAgentsQueryOutcome> {
-  if (!deps.policyFor(campaignId)) return { kind: 'unknown_campaign' };
+  if (!(await deps.policyFor(campaignId))) return { kind: 'unknown_campaign' };
   const view = await campaignAgentsView(deps.store, campaignId);
   return view ? { kind: 'found', view } : { kind: 'no_desired_state' };
 }

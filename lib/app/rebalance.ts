@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { diffSkillAssignments, isEmptyDiff } from '../domain/diff.ts';
 import { planActiveAgents, toSkillAssignments } from '../domain/planner.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
+import { IDEMPOTENCY_TAKEOVER_MS } from './idempotency.ts';
 import type { AssignmentRecord } from './model.ts';
 import type { AssignmentStore, Clock, DispatchQueue } from './ports.ts';
 import type { AssignmentStatus } from './vocabulary.ts';
@@ -9,17 +10,33 @@ import type { AssignmentStatus } from './vocabulary.ts';
 export interface RebalanceDeps {
   store: AssignmentStore;
   queue: DispatchQueue;
-  policies(): readonly CampaignPolicy[];
+  /** Every configured campaign's policy (the policy store's list). */
+  policies(): Promise<readonly CampaignPolicy[]>;
   clock: Clock;
   newId?: () => string;
 }
 
 export type CampaignRebalance =
   | { campaignId: string; action: 'enqueued'; assignmentId: string; changes: number }
+  /** The latest assignment was stored but its dispatch message never sent (its writer died): sent now. */
+  | { campaignId: string; action: 'requeued'; assignmentId: string }
   | { campaignId: string; action: 'unchanged' | 'no_desired_state' | 'pending' | 'rejected' | 'raced' };
 
 /** Statuses after which the campaign's desired state may be re-applied as time moves windows open and shut. */
 const REBALANCEABLE = new Set<AssignmentStatus>(['applied', 'partially_applied', 'failed']);
+
+/**
+ * Queued and never sent for longer than a submission's own retry would wait (IDEMPOTENCY_TAKEOVER_MS): the request
+ * that stored it failed between the table and the queue. SQS FIFO deduplicates by assignment id, so a late send of
+ * the original cannot double it.
+ */
+function isStranded(record: AssignmentRecord, now: Date): boolean {
+  return (
+    record.status === 'queued' &&
+    record.enqueuedAt === undefined &&
+    now.getTime() - Date.parse(record.submittedAt) >= IDEMPOTENCY_TAKEOVER_MS
+  );
+}
 
 /**
  * For every configured campaign with a desired state: plan for now, and when the active set or proficiencies differ
@@ -27,7 +44,7 @@ const REBALANCEABLE = new Set<AssignmentStatus>(['applied', 'partially_applied',
  */
 export async function rebalanceCampaigns(deps: RebalanceDeps): Promise<CampaignRebalance[]> {
   const results: CampaignRebalance[] = [];
-  for (const policy of deps.policies()) {
+  for (const policy of await deps.policies()) {
     results.push(await rebalanceCampaign(deps, policy));
   }
   return results;
@@ -38,10 +55,16 @@ async function rebalanceCampaign(deps: RebalanceDeps, policy: CampaignPolicy): P
   const state = await deps.store.getCampaignState(campaignId);
   if (!state) return { campaignId, action: 'no_desired_state' };
   const latest = await deps.store.getAssignment(state.latestAssignmentId);
+  const now = deps.clock.now();
+  if (latest && isStranded(latest, now)) {
+    const at = now.toISOString();
+    await deps.queue.send({ assignmentId: latest.assignmentId, campaignId, kind: latest.kind, enqueuedAt: at });
+    await deps.store.markEnqueued(latest.assignmentId, at);
+    return { campaignId, action: 'requeued', assignmentId: latest.assignmentId };
+  }
   if (!latest || !REBALANCEABLE.has(latest.status)) {
     return { campaignId, action: latest?.status === 'rejected' ? 'rejected' : 'pending' };
   }
-  const now = deps.clock.now();
   // Agents the last rebalance could not change (CXone refused them, or load balancing dropped them) are left out of
   // the comparison, or every run would queue the same doomed change again; a new submission retries them.
   const settled = new Set(

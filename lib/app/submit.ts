@@ -12,7 +12,7 @@ import { acceptedView } from './queries.ts';
 export interface SubmitDeps {
   store: AssignmentStore;
   queue: DispatchQueue;
-  policyFor(campaignId: string): CampaignPolicy | undefined;
+  policyFor(campaignId: string): Promise<CampaignPolicy | undefined>;
   clock: Clock;
   newId?: () => string;
 }
@@ -41,7 +41,7 @@ export type SubmitOutcome =
 
 /** Validates a campaign's desired agents, stores them as the campaign's desired state and queues the dispatch. */
 export async function submitAssignment(deps: SubmitDeps, request: SubmitRequest): Promise<SubmitOutcome> {
-  const policy = deps.policyFor(request.campaignId);
+  const policy = await deps.policyFor(request.campaignId);
   if (!policy) return { kind: 'unknown_campaign' };
   if (
     request.idempotencyKey !== undefined &&

@@ -1,9 +1,14 @@
 import * as z from 'zod';
-
-export const DEFAULT_POLICIES_FILE = 'config/campaign-policies.json';
+import { MAX_POLICY_CACHE_SECONDS } from '../adapters/cached-policies.ts';
 
 export const TableEnv = z.object({ TABLE_NAME: z.string().min(1) });
+/** How long a function may serve a campaign policy it read from the table (0 = read it every time). */
 export const PoliciesEnv = z.object({
-  CAMPAIGN_POLICIES_FILE: z.string().min(1).default(DEFAULT_POLICIES_FILE),
+  POLICY_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_POLICY_CACHE_SECONDS)
+    .default(MAX_POLICY_CACHE_SECONDS),
 });
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);

@@ -17,6 +17,7 @@ import {
   CAMPAIGN_ID,
   MORNING,
   POLICY,
+  policyWith,
   queuedRecord,
   SKILL_ID,
   submission,
@@ -30,7 +31,7 @@ const SENT_AT = SUBMITTED.getTime() + 100;
 const STARTED = new Date(SUBMITTED.getTime() + 2_000);
 const DEADLINE = STARTED.getTime() + 55_000;
 
-function setup() {
+function setup(policyFor?: DispatchDeps['policyFor']) {
   const store = new InMemoryAssignmentStore();
   const converger = new FakeCampaignConverger();
   const wfm = new RecordingWfmEventQueue();
@@ -42,7 +43,7 @@ function setup() {
     wfm,
     clock,
     observer,
-    policyFor: (campaignId) => (campaignId === CAMPAIGN_ID ? POLICY : undefined),
+    policyFor: policyFor ?? (async (campaignId) => (campaignId === CAMPAIGN_ID ? POLICY : undefined)),
   };
   const dispatch = (record: AssignmentRecord, delivery: Partial<Delivery> = {}) =>
     dispatchAssignment(deps, messageOf(record), {
@@ -245,6 +246,19 @@ describe('dispatchAssignment', () => {
     expect((await store.getCampaignState(CAMPAIGN_ID))?.lastApplied).toBeUndefined();
     expect(typesOf(wfm.events)).toEqual(['assignment.rejected']);
     expect(wfm.events[0]?.data.error).toBe('CXone refused the change: skill not found');
+  });
+
+  it('plans a policy_change with at least the policy version it was queued for', async () => {
+    const asked: Array<[string, number | undefined]> = [];
+    const { store, converger, dispatch, submit } = setup(async (campaignId, minVersion) => {
+      asked.push([campaignId, minVersion]);
+      return policyWith({ maxAgents: 1 });
+    });
+    const record = { ...submit('asg-1', submission(2), 'policy_change'), policyVersion: 4 };
+    store.seed(record);
+    expect(await dispatch(record)).toEqual({ outcome: 'applied', assignmentId: 'asg-1' });
+    expect(asked[0]).toEqual([CAMPAIGN_ID, 4]);
+    expect(converger.calls[0]?.plan.filter((p) => p.active)).toHaveLength(1);
   });
 
   it('rejects an assignment whose campaign is no longer configured', async () => {

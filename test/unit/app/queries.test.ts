@@ -119,7 +119,7 @@ describe('queryAssignment', () => {
 });
 
 describe('queryCampaignAgents', () => {
-  const policyFor = (campaignId: string) => (campaignId === CAMPAIGN_ID ? POLICY : undefined);
+  const policyFor = async (campaignId: string) => (campaignId === CAMPAIGN_ID ? POLICY : undefined);
 
   it('tells an unconfigured campaign from a configured one without a desired state', async () => {
     const store = new InMemoryAssignmentStore();

@@ -37,7 +37,7 @@ function setup(now: Date, policies: CampaignPolicy[] = [POLICY], store = new InM
     store,
     queue,
     clock: new FixedClock(now),
-    policies: () => policies,
+    policies: async () => policies,
     newId: () => `rb-${++ids}`,
   };
   return { store, queue, rebalance: () => rebalanceCampaigns(deps) };
@@ -69,6 +69,31 @@ describe('rebalanceCampaigns', () => {
   it.each(['queued', 'dispatching'] as const)('waits while the latest assignment is %s', async (status) => {
     const { store, queue, rebalance } = setup(NOON);
     seedLatest(store, status, MORNING);
+    expect(await rebalance()).toEqual([{ campaignId: CAMPAIGN_ID, action: 'pending' }]);
+    expect(queue.messages).toEqual([]);
+  });
+
+  it('sends the dispatch of a latest assignment whose writer stored it and died before sending it', async () => {
+    const { store, queue, rebalance } = setup(NOON);
+    const record = { ...queuedRecord('asg-1', DESIRED, { kind: 'policy_change' }), enqueuedAt: undefined };
+    store.seed(record);
+    expect(await rebalance()).toEqual([
+      { campaignId: CAMPAIGN_ID, action: 'requeued', assignmentId: 'asg-1' },
+    ]);
+    expect(queue.messages).toEqual([
+      {
+        assignmentId: 'asg-1',
+        campaignId: CAMPAIGN_ID,
+        kind: 'policy_change',
+        enqueuedAt: NOON.toISOString(),
+      },
+    ]);
+    expect((await store.getAssignment('asg-1'))?.enqueuedAt).toBe(NOON.toISOString());
+  });
+
+  it('leaves a just-stored assignment to its writer', async () => {
+    const { store, queue, rebalance } = setup(new Date(MORNING.getTime() + 5_000));
+    store.seed({ ...queuedRecord('asg-1', DESIRED), enqueuedAt: undefined });
     expect(await rebalance()).toEqual([{ campaignId: CAMPAIGN_ID, action: 'pending' }]);
     expect(queue.messages).toEqual([]);
   });

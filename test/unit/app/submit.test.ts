@@ -28,7 +28,7 @@ function setup() {
     store,
     queue,
     clock,
-    policyFor: (campaignId) => POLICIES.get(campaignId),
+    policyFor: async (campaignId) => POLICIES.get(campaignId),
     newId: () => `asg-${++ids}`,
   };
   const submit = (body: unknown, request: Partial<SubmitRequest> = {}) =>
