@@ -4,6 +4,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { problemOf } from '../../lib/http/problem.ts';
+import { API_SCOPES, type ApiScope } from '../../lib/http/scopes.ts';
 import type { HttpRoute } from './functions.ts';
 import type { Invocation } from './lambda-runtime.ts';
 import { LOCAL_ACCOUNT_ID } from './moto.ts';
@@ -12,6 +14,25 @@ import { LOCAL_ACCOUNT_ID } from './moto.ts';
 export const MAX_GATEWAY_BODY_BYTES = 10 * 1024 * 1024;
 /** LOCAL-ONLY default bearer token of the local API (`API_TOKEN` overrides it). Not a secret. */
 export const LOCAL_API_TOKEN = 'local-dev-token';
+/** LOCAL-ONLY default bearer token with every scope (`API_ADMIN_TOKEN` overrides it). Not a secret. */
+export const LOCAL_ADMIN_TOKEN = 'local-admin-token';
+/** What the API token may do: submit and read assignments (`assignments:*`). */
+export const API_TOKEN_SCOPES: readonly ApiScope[] = ['assignments:write', 'assignments:read'];
+
+/** A bearer token of the local API and the JWT it stands for: its subject and scopes. */
+export interface LocalToken {
+  token: string;
+  subject: string;
+  scopes: readonly string[];
+}
+
+/** The local API's two tokens: `apiToken` with `assignments:*`, `adminToken` with every scope. */
+export function localTokens(apiToken = LOCAL_API_TOKEN, adminToken = LOCAL_ADMIN_TOKEN): LocalToken[] {
+  return [
+    { token: apiToken, subject: 'local-api-token', scopes: API_TOKEN_SCOPES },
+    { token: adminToken, subject: 'local-admin-token', scopes: API_SCOPES },
+  ];
+}
 
 export interface GatewayRoute {
   route: HttpRoute;
@@ -23,7 +44,10 @@ export interface ApiGatewayOptions {
   routes: GatewayRoute[];
   port?: number;
   host?: string;
+  /** Bearer token with `assignments:*`; default LOCAL_API_TOKEN. */
   apiToken?: string;
+  /** Bearer token with every scope; default LOCAL_ADMIN_TOKEN. */
+  adminToken?: string;
   log?: (line: string) => void;
 }
 
@@ -126,7 +150,7 @@ export function toApiGatewayEvent(
   request: GatewayRequest,
   route: HttpRoute,
   pathParameters: Record<string, string>,
-  authorized: boolean,
+  caller: LocalToken | undefined,
   now = new Date(),
 ): APIGatewayProxyEventV2 {
   const queryAt = request.target.indexOf('?');
@@ -190,21 +214,43 @@ export function toApiGatewayEvent(
   if (rawQueryString !== '') event.queryStringParameters = query;
   if (Object.keys(pathParameters).length > 0) event.pathParameters = pathParameters;
   if (hasBody) event.body = isText ? request.body.toString('utf8') : request.body.toString('base64');
-  if (authorized) {
-    // What the deployed IAM authorizer passes on; locally the caller is the holder of API_TOKEN.
-    (event.requestContext as unknown as Record<string, unknown>).authorizer = {
+  if (caller && route.authorizer) {
+    (event.requestContext as unknown as Record<string, unknown>).authorizer = authorizerContext(
+      route.authorizer.kind,
+      caller,
+      now,
+    );
+  }
+  return event;
+}
+
+/** What the deployed authorizer passes on; locally the caller is the holder of one of the local tokens. */
+function authorizerContext(kind: 'iam' | 'jwt', caller: LocalToken, now: Date): Record<string, unknown> {
+  if (kind === 'iam') {
+    return {
       iam: {
         accessKey: 'local',
         accountId: LOCAL_ACCOUNT_ID,
-        callerId: 'local',
+        callerId: caller.subject,
         cognitoIdentity: null,
         principalOrgId: null,
-        userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local`,
-        userId: 'local',
+        userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/${caller.subject}`,
+        userId: caller.subject,
       },
     };
   }
-  return event;
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return {
+    jwt: {
+      claims: {
+        sub: caller.subject,
+        scope: caller.scopes.join(' '),
+        iat: String(issuedAt),
+        exp: String(issuedAt + 3600),
+      },
+      scopes: caller.scopes.length > 0 ? [...caller.scopes] : null,
+    },
+  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -248,6 +294,7 @@ export function fromHandlerResult(value: unknown): HttpResult {
 
 const TITLES: Record<number, string> = {
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   413: 'Content Too Large',
@@ -268,6 +315,20 @@ export function gatewayProblem(
     cookies: [],
     body: Buffer.from(JSON.stringify(problem)),
   };
+}
+
+/** The local token the request carries, if any (compared in constant time). */
+export function callerOf(
+  authorization: string | undefined,
+  tokens: readonly LocalToken[],
+): LocalToken | undefined {
+  return tokens.find((candidate) => bearerTokenMatches(authorization, candidate.token));
+}
+
+/** A JWT authorizer lets a token through that holds any of the route's scopes (a route without scopes: any token). */
+export function scopesAllow(route: HttpRoute, caller: LocalToken): boolean {
+  const required = route.authorizer?.scopes ?? [];
+  return required.length === 0 || required.some((scope) => caller.scopes.includes(scope));
 }
 
 export function bearerTokenMatches(authorization: string | undefined, token: string): boolean {
@@ -314,12 +375,27 @@ async function answer(
     };
   }
   const { entry } = match;
-  const token = options.apiToken ?? LOCAL_API_TOKEN;
-  if (entry.route.authorized && !bearerTokenMatches(req.headers.authorization, token)) {
+  const caller = callerOf(req.headers.authorization, localTokens(options.apiToken, options.adminToken));
+  if (entry.route.authorized && !caller) {
     return {
       result: gatewayProblem(401, 'Missing or invalid credentials: send Authorization: Bearer <API_TOKEN>', {
         'www-authenticate': 'Bearer',
       }),
+    };
+  }
+  if (entry.route.authorized && caller && !scopesAllow(entry.route, caller)) {
+    const needed = entry.route.authorizer?.scopes.join(' or ') ?? '';
+    const forbidden = problemOf(
+      'forbidden',
+      `This token lacks the scope ${needed} that ${entry.route.routeKey} needs.`,
+    );
+    return {
+      result: {
+        statusCode: 403,
+        headers: { 'content-type': 'application/problem+json' },
+        cookies: [],
+        body: Buffer.from(JSON.stringify(forbidden)),
+      },
     };
   }
   let body: Buffer;
@@ -341,7 +417,7 @@ async function answer(
     },
     entry.route,
     match.pathParameters,
-    entry.route.authorized,
+    entry.route.authorized ? caller : undefined,
   );
   const invocation = await entry.invoke(event);
   if (!invocation.ok) {

@@ -19,6 +19,8 @@ export interface HttpRoute {
   routeKey: string;
   /** True when serverless.yml puts an authorizer (IAM or JWT) on the route. */
   authorized: boolean;
+  /** The route's authorizer: IAM, or JWT with the scopes a token needs (any of them; none = any valid token). */
+  authorizer?: { kind: 'iam' | 'jwt'; scopes: string[] };
 }
 
 export interface SqsTrigger {
@@ -123,18 +125,32 @@ function stringEnvironment(key: string, resolved: unknown): Record<string, strin
 export function httpRouteOf(event: unknown): HttpRoute {
   let method: string;
   let path: string;
-  let authorized = false;
+  let authorizer: HttpRoute['authorizer'];
   if (typeof event === 'string') {
     [method, path] = event === '*' ? ['*', '*'] : (event.split(' ') as [string, string]);
   } else {
     const spec = event as { method?: string; path?: string; authorizer?: unknown };
     method = spec.method ?? '*';
     path = spec.path ?? '*';
-    authorized = spec.authorizer !== undefined && spec.authorizer !== null;
+    authorizer = authorizerOf(spec.authorizer);
   }
   method = method === '*' ? 'ANY' : method.toUpperCase();
-  if (path === '*') return { method: 'ANY', path: '$default', routeKey: '$default', authorized };
-  return { method, path, routeKey: `${method} ${path}`, authorized };
+  const authorized = authorizer !== undefined;
+  const auth = authorizer ? { authorizer } : {};
+  if (path === '*') return { method: 'ANY', path: '$default', routeKey: '$default', authorized, ...auth };
+  return { method, path, routeKey: `${method} ${path}`, authorized, ...auth };
+}
+
+/** `{ type: aws_iam }`, or a JWT authorizer by name (or id) with optional `scopes`, as osls reads them. */
+function authorizerOf(spec: unknown): HttpRoute['authorizer'] {
+  if (spec === undefined || spec === null) return undefined;
+  const authorizer = (typeof spec === 'string' ? { name: spec } : spec) as {
+    type?: string;
+    scopes?: unknown;
+  };
+  if (authorizer.type === 'aws_iam') return { kind: 'iam', scopes: [] };
+  const scopes = Array.isArray(authorizer.scopes) ? authorizer.scopes.map(String) : [];
+  return { kind: 'jwt', scopes };
 }
 
 function sqsTriggerOf(event: unknown, key: string): SqsTrigger[] {

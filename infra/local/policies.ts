@@ -1,8 +1,10 @@
-// The campaign policies of a local run: the bundled file (the original specification's example policy) plus, optionally, the policies
-// of EXTRA_POLICIES_FILE (tests and benchmarks with many campaigns), validated together like the handlers do.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// The campaign policies a local run starts with: the seed file (the original specification's example policy) plus,
+// optionally, the policies of EXTRA_POLICIES_FILE (tests and benchmarks with many campaigns), validated together. The
+// stack imports them into the table with the code a first deploy uses (lib/app/policies-import.ts) and seeds the
+// CXone sandbox with one skill per policy.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { PolicyImportReport } from '../../lib/app/policies-import.ts';
 import { CampaignPoliciesSchema, type CampaignPolicy } from '../../lib/domain/schemas.ts';
 
 export class CampaignPoliciesError extends Error {
@@ -10,13 +12,9 @@ export class CampaignPoliciesError extends Error {
 }
 
 export interface LocalPolicies {
-  /** Absolute path the handlers read (CAMPAIGN_POLICIES_FILE). */
-  file: string;
   policies: CampaignPolicy[];
   /** What the CXone sandbox is seeded with: one skill per campaign. */
   skills: { skillId: number; campaignId: string }[];
-  /** The temporary directory holding the merged file, if one was written (remove it when done). */
-  tempDir?: string;
 }
 
 async function readJson(file: string): Promise<unknown> {
@@ -38,31 +36,28 @@ export function validatePolicies(value: unknown, source: string): CampaignPolicy
   return parsed.data;
 }
 
-/**
- * Without extra policies the handlers read `baseFile` itself; with them, the merged and validated list is written
- * to a temporary file. Either way the result's `file` is absolute.
- */
+/** Both files and their union validated (campaign ids and skill ids unique across them). */
 export async function prepareCampaignPolicies(options: {
   baseFile: string;
   extraPoliciesFile?: string;
 }): Promise<LocalPolicies> {
   const baseFile = resolve(options.baseFile);
-  const base = validatePolicies(await readJson(baseFile), baseFile);
-  let file = baseFile;
-  let policies = base;
-  let tempDir: string | undefined;
+  let policies = validatePolicies(await readJson(baseFile), baseFile);
   if (options.extraPoliciesFile) {
     const extraFile = resolve(options.extraPoliciesFile);
     const extra = validatePolicies(await readJson(extraFile), extraFile);
-    policies = validatePolicies([...base, ...extra], `${baseFile} + ${extraFile}`);
-    tempDir = await mkdtemp(join(tmpdir(), 'cxone-assignments-policies-'));
-    file = join(tempDir, 'campaign-policies.json');
-    await writeFile(file, `${JSON.stringify(policies, null, 2)}\n`);
+    policies = validatePolicies([...policies, ...extra], `${baseFile} + ${extraFile}`);
   }
   return {
-    file,
     policies,
     skills: policies.map((policy) => ({ skillId: policy.cxoneSkillId, campaignId: policy.campaignId })),
-    tempDir,
   };
+}
+
+/** The seed must land whole: a conflict means the table held other policies, which a fresh stack never does. */
+export function checkImport(report: PolicyImportReport): void {
+  if (report.conflicts.length > 0) {
+    const conflicts = report.conflicts.map((c) => `${c.campaignId} (skill ${c.skillId} held by ${c.heldBy})`);
+    throw new CampaignPoliciesError(`campaign policies not imported: ${conflicts.join(', ')}`);
+  }
 }

@@ -1,11 +1,19 @@
 // The whole local stack (docs/local.md), programmatically: moto with the resources of serverless.yml, the CXone
 // sandbox, the WFM receiver, the real handlers behind an API Gateway v2 emulation, SQS pollers and the schedule.
-import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type ApiGateway, type GatewayRoute, LOCAL_API_TOKEN, startApiGateway } from './api-gateway.ts';
+import { DynamoPolicyStore } from '../../lib/adapters/dynamo-policy-store.ts';
+import { SEED_POLICIES_FILE } from '../../lib/adapters/policies-file.ts';
+import { importPolicies } from '../../lib/app/policies-import.ts';
+import {
+  type ApiGateway,
+  type GatewayRoute,
+  LOCAL_ADMIN_TOKEN,
+  LOCAL_API_TOKEN,
+  startApiGateway,
+} from './api-gateway.ts';
 import { SANDBOX_CREDENTIALS, SANDBOX_TENANT_ID, startCxoneSandbox } from './cxone-sandbox/server.ts';
 import { describeFunctions, type LocalFunction, type SqsTrigger } from './functions.ts';
 import { type LocalLambda, loadHandlers } from './lambda-runtime.ts';
@@ -17,7 +25,7 @@ import {
   startMoto,
   withoutRealAws,
 } from './moto.ts';
-import { prepareCampaignPolicies } from './policies.ts';
+import { checkImport, prepareCampaignPolicies } from './policies.ts';
 import { type AwsClients, createResources, putSecretJson } from './resources.ts';
 import { type Scheduler, startScheduler } from './scheduler.ts';
 import { printServiceDefinition } from './service-definition.ts';
@@ -40,12 +48,14 @@ export interface LocalStackOptions {
   motoPort?: number;
   /** Overrides the schedule's rate from serverless.yml. */
   rebalanceIntervalSeconds?: number;
-  /** A JSON file of more campaign policies, merged with config/campaign-policies.json. */
+  /** A JSON file of more campaign policies, imported with config/campaign-policies.json. */
   extraPoliciesFile?: string;
   /** Extra environment for every handler (applied last). */
   env?: Record<string, string>;
-  /** Bearer token of the local API; default `local-dev-token` (local-only). */
+  /** Bearer token of the local API with `assignments:*`; default `local-dev-token` (local-only). */
   apiToken?: string;
+  /** Bearer token of the local API with every scope; default `local-admin-token` (local-only). */
+  adminToken?: string;
   /** WFM signing secret (`whsec_…`); default the receiver's local-only secret. */
   wfmWebhookSecret?: string;
   /** Local-only test knob: every queue's VisibilityTimeout, instead of serverless.yml's. */
@@ -75,6 +85,7 @@ export interface LocalStack {
   motoUrl: string;
   motoPid: number;
   apiToken: string;
+  adminToken: string;
   /** Queues by serverless.yml logical id (DispatchQueue, DispatchDLQ, …). */
   queues: Record<string, LocalQueue>;
   functions: LocalFunction[];
@@ -142,15 +153,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functionTimeoutSeconds: options.functionTimeoutSeconds,
     });
 
-    const declaredPolicies = functions.map((fn) => fn.environment.CAMPAIGN_POLICIES_FILE).find(Boolean);
+    // The table starts as a first deploy's does: the seed imported, by the code `npm run policies:import` runs.
     const policies = await prepareCampaignPolicies({
-      baseFile: resolve(projectRoot, declaredPolicies ?? 'config/campaign-policies.json'),
+      baseFile: resolve(projectRoot, SEED_POLICIES_FILE),
       extraPoliciesFile: options.extraPoliciesFile,
     });
-    if (policies.tempDir) {
-      const tempDir = policies.tempDir;
-      started.push({ name: 'policies file', close: () => rm(tempDir, { recursive: true, force: true }) });
-    }
+    const tableName = functions.map((fn) => fn.environment.TABLE_NAME).find(Boolean);
+    if (!tableName) throw new LocalStackError('no function in serverless.yml declares TABLE_NAME');
+    checkImport(
+      await importPolicies(new DynamoPolicyStore(clients.dynamodb, tableName), policies.policies, new Date()),
+    );
 
     const sandbox = await startCxoneSandbox({
       port: options.cxoneSandboxPort ?? 0,
@@ -168,7 +180,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       baseEnv: { ...withoutRealAws(process.env), ...awsEnv },
       // Local values of the variables serverless.yml declares (only where a function declares them).
       declaredOverrides: {
-        CAMPAIGN_POLICIES_FILE: policies.file,
         WFM_ENDPOINTS: JSON.stringify([{ name: LOCAL_WFM_ENDPOINT_NAME, url: `${receiver.url}/webhooks` }]),
         WFM_ALLOW_PRIVATE_TARGETS: 'true',
       },
@@ -179,11 +190,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
     const apiToken = options.apiToken ?? LOCAL_API_TOKEN;
+    const adminToken = options.adminToken ?? LOCAL_ADMIN_TOKEN;
+    if (adminToken === apiToken) throw new LocalStackError('API_ADMIN_TOKEN must differ from API_TOKEN');
     const api: ApiGateway = await startApiGateway({
       routes: gatewayRoutes(lambdas),
       port: options.port ?? 0,
       host,
       apiToken,
+      adminToken,
       log: (line) => log(`api: ${line}`),
     });
     started.push({ name: 'API', close: () => api.close() });
@@ -213,6 +227,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       motoUrl: moto.url,
       motoPid: moto.pid,
       apiToken,
+      adminToken,
       queues,
       functions,
       sqsStats: Object.fromEntries(pollers.map(({ functionKey, poller }) => [functionKey, poller.stats])),

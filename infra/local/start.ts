@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     sqsConcurrency: intFromEnv('LOCAL_SQS_CONCURRENCY'),
     extraPoliciesFile: process.env.EXTRA_POLICIES_FILE || undefined,
     apiToken: process.env.API_TOKEN || undefined,
+    adminToken: process.env.API_ADMIN_TOKEN || undefined,
     wfmWebhookSecret: process.env.WFM_WEBHOOK_SECRET || undefined,
     log,
   });

@@ -12,6 +12,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/** 204: no body, no content type. */
+export function noContent(headers: Record<string, string> = {}): HttpResponse {
+  return { statusCode: 204, headers: { 'cache-control': 'no-store', ...headers } };
+}
+
 export function problemResponse(problem: ProblemDetails, headers: Record<string, string> = {}): HttpResponse {
   return {
     statusCode: problem.status,

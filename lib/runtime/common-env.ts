@@ -12,3 +12,15 @@ export const PoliciesEnv = z.object({
     .default(MAX_POLICY_CACHE_SECONDS),
 });
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The CXone client's settings (the dispatcher's and the policy API's skill lookup). */
+export const CxoneEnv = z.object({
+  CXONE_SECRET_ID: z.string().min(1),
+  CXONE_TARGET: z.enum(['admin', 'campaign-agents']).default('admin'),
+  CXONE_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v30.0'),
+  CXONE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
+  SECRETS_MAX_AGE_SECONDS: positiveInt(300),
+});

@@ -4,6 +4,8 @@ import {
   type ApiGateway,
   fromHandlerResult,
   type GatewayRoute,
+  LOCAL_ADMIN_TOKEN,
+  localTokens,
   matchRoute,
   startApiGateway,
   toApiGatewayEvent,
@@ -108,7 +110,8 @@ describe('toApiGatewayEvent', () => {
 
   it('builds a payload format 2.0 event', () => {
     const now = new Date('2025-03-09T14:30:05Z');
-    const event = toApiGatewayEvent(request, put, { campaignId: 'c1' }, true, now);
+    const caller = localTokens()[0];
+    const event = toApiGatewayEvent(request, put, { campaignId: 'c1' }, caller, now);
     expect(event).toMatchObject({
       version: '2.0',
       routeKey: 'PUT /campaigns/{campaignId}/agents',
@@ -131,17 +134,36 @@ describe('toApiGatewayEvent', () => {
     });
     expect(event.headers).toMatchObject({ 'content-type': 'application/json', 'x-multi': 'one,two' });
     expect(event.headers.cookie).toBeUndefined();
+    expect((event.requestContext as unknown as { authorizer: unknown }).authorizer).toMatchObject({
+      iam: { userArn: 'arn:aws:iam::123456789012:user/local-api-token' },
+    });
+  });
+
+  it('passes a JWT route the claims and scopes of the token it was called with', () => {
+    const jwtRoute = httpRouteOf({
+      method: 'PUT',
+      path: '/campaigns/{campaignId}',
+      authorizer: { name: 'jwt', scopes: ['campaigns:admin'] },
+    });
+    const admin = localTokens()[1];
+    const event = toApiGatewayEvent(request, jwtRoute, {}, admin);
+    expect((event.requestContext as unknown as { authorizer: unknown }).authorizer).toMatchObject({
+      jwt: {
+        claims: { sub: 'local-admin-token', scope: expect.stringContaining('campaigns:admin') },
+        scopes: expect.arrayContaining(['campaigns:admin', 'assignments:write', 'webhooks:admin']),
+      },
+    });
   });
 
   it('base64-encodes a body that is not text and omits absent parts', () => {
     const binary = { ...request, target: '/x', rawHeaders: ['Content-Type', 'application/octet-stream'] };
-    const event = toApiGatewayEvent({ ...binary, body: Buffer.from([0, 255]) }, put, {}, false);
+    const event = toApiGatewayEvent({ ...binary, body: Buffer.from([0, 255]) }, put, {}, undefined);
     expect(event.isBase64Encoded).toBe(true);
     expect(event.body).toBe(Buffer.from([0, 255]).toString('base64'));
     expect(event.queryStringParameters).toBeUndefined();
     expect(event.pathParameters).toBeUndefined();
     expect(event.cookies).toBeUndefined();
-    const empty = toApiGatewayEvent({ ...binary, body: Buffer.alloc(0) }, put, {}, false);
+    const empty = toApiGatewayEvent({ ...binary, body: Buffer.alloc(0) }, put, {}, undefined);
     expect(empty.body).toBeUndefined();
     expect(empty.isBase64Encoded).toBe(false);
   });
@@ -179,13 +201,17 @@ describe('startApiGateway', () => {
     body: JSON.stringify({ id: event.pathParameters?.id, body: event.body }),
   }));
   const open = route({ method: 'GET', path: '/open' }, () => ({ statusCode: 200, body: 'fine' }));
+  const admin = route(
+    { method: 'DELETE', path: '/admin/{id}', authorizer: { name: 'jwt', scopes: ['campaigns:admin'] } },
+    () => ({ statusCode: 204 }),
+  );
   const broken = route({ method: 'GET', path: '/broken', authorizer: { type: 'aws_iam' } }, () => {
     throw new Error('boom');
   });
   let api: ApiGateway;
 
   beforeAll(async () => {
-    api = await startApiGateway({ routes: [echo, open, broken], apiToken: token });
+    api = await startApiGateway({ routes: [echo, open, broken, admin], apiToken: token });
   });
   afterAll(async () => {
     await api.close();
@@ -215,6 +241,30 @@ describe('startApiGateway', () => {
       expect(await response.json()).toMatchObject({ status: 401, title: 'Unauthorized' });
     }
     expect(echo.events.length).toBe(invoked);
+  });
+
+  it('answers 403 problem+json to a valid token without the route’s scope, and lets the admin token in', async () => {
+    const forbidden = await fetch(`${api.url}/admin/1`, { method: 'DELETE', headers: auth });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('content-type')).toBe('application/problem+json');
+    expect(await forbidden.json()).toMatchObject({
+      status: 403,
+      type: 'https://cxone-assignments.dev/problems/forbidden',
+      detail: expect.stringContaining('campaigns:admin'),
+    });
+    expect(admin.events).toHaveLength(0);
+    const allowed = await fetch(`${api.url}/admin/1`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${LOCAL_ADMIN_TOKEN}` },
+    });
+    expect(allowed.status).toBe(204);
+    // A route that names no scope takes either token.
+    const anyToken = await fetch(`${api.url}/items/2`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${LOCAL_ADMIN_TOKEN}` },
+      body: 'x',
+    });
+    expect(anyToken.status).toBe(202);
   });
 
   it('leaves a route without an authorizer open', async () => {

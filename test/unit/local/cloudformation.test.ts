@@ -156,7 +156,13 @@ describe('describeFunctions', () => {
 
   it('derives routes, event source mappings and schedules', () => {
     expect(api?.httpRoutes).toEqual([
-      { method: 'GET', path: '/things/{id}', routeKey: 'GET /things/{id}', authorized: true },
+      {
+        method: 'GET',
+        path: '/things/{id}',
+        routeKey: 'GET /things/{id}',
+        authorized: true,
+        authorizer: { kind: 'iam', scopes: [] },
+      },
       { method: 'POST', path: '/open', routeKey: 'POST /open', authorized: false },
     ]);
     expect(worker?.sqsTriggers).toEqual([

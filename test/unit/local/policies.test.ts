@@ -1,8 +1,12 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CampaignPoliciesError, prepareCampaignPolicies } from '../../../infra/local/policies.ts';
+import {
+  CampaignPoliciesError,
+  checkImport,
+  prepareCampaignPolicies,
+} from '../../../infra/local/policies.ts';
 
 const BASE = resolve(import.meta.dirname, '../../../config/campaign-policies.json');
 const LOCAL_CAMPAIGN = '12345678-1234-1234-1234-123456789012';
@@ -38,25 +42,28 @@ describe('prepareCampaignPolicies', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('uses the bundled file as is by default: the local policy and its skill', async () => {
+  it('uses the seed file as is by default: the local policy and its skill', async () => {
     const local = await prepareCampaignPolicies({ baseFile: BASE });
-    expect(local.file).toBe(BASE);
-    expect(local.tempDir).toBeUndefined();
+    expect(local.policies.map((p) => p.campaignId)).toEqual([LOCAL_CAMPAIGN]);
     expect(local.skills).toEqual([{ skillId: 4501234, campaignId: LOCAL_CAMPAIGN }]);
   });
 
-  it('merges extra policies into a temporary file and seeds one skill per campaign', async () => {
+  it('adds the extra policies and seeds one skill per campaign', async () => {
     const extra = await write('extra.json', [policy('camp-2', 7001), policy('camp-3', 7002)]);
     const local = await prepareCampaignPolicies({ baseFile: BASE, extraPoliciesFile: extra });
-    expect(local.file).not.toBe(BASE);
-    const written = JSON.parse(await readFile(local.file, 'utf8')) as { campaignId: string }[];
-    expect(written.map((p) => p.campaignId)).toEqual([LOCAL_CAMPAIGN, 'camp-2', 'camp-3']);
+    expect(local.policies.map((p) => p.campaignId)).toEqual([LOCAL_CAMPAIGN, 'camp-2', 'camp-3']);
     expect(local.skills).toEqual([
       { skillId: 4501234, campaignId: LOCAL_CAMPAIGN },
       { skillId: 7001, campaignId: 'camp-2' },
       { skillId: 7002, campaignId: 'camp-3' },
     ]);
-    await rm(local.tempDir as string, { recursive: true, force: true });
+  });
+
+  it('fails the start when the import could not write a policy', () => {
+    expect(() => checkImport({ created: ['a'], skipped: [], conflicts: [] })).not.toThrow();
+    expect(() =>
+      checkImport({ created: [], skipped: [], conflicts: [{ campaignId: 'b', skillId: 7, heldBy: 'a' }] }),
+    ).toThrow(/b \(skill 7 held by a\)/);
   });
 
   it('refuses extra policies that are invalid or collide with the bundled ones', async () => {

@@ -1,0 +1,72 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as z from 'zod';
+import { DynamoPolicyStore } from '../lib/adapters/dynamo-policy-store.ts';
+import { SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
+import { deletePolicy } from '../lib/app/policies.ts';
+import { parseIfMatch } from '../lib/http/conditional.ts';
+import { problemErrors } from '../lib/http/middlewares.ts';
+import { principalOf } from '../lib/http/principal.ts';
+import { problemOf } from '../lib/http/problem.ts';
+import { type HttpResponse, noContent, problemResponse } from '../lib/http/responses.ts';
+import { TableEnv } from '../lib/runtime/common-env.ts';
+import { parseEnv } from '../lib/runtime/env.ts';
+import { createLogger } from '../lib/runtime/observability.ts';
+import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
+
+const env = parseEnv(
+  TableEnv.extend({ WFM_QUEUE_URL: z.string().url(), WFM_ENDPOINTS: WfmEndpointsEnvSchema.default([]) }),
+);
+const logger = createLogger();
+const deps = {
+  policies: new DynamoPolicyStore(new DynamoDBClient({}), env.TABLE_NAME),
+  wfm: new SqsWfmEventQueue(new SQSClient({}), env.WFM_QUEUE_URL, env.WFM_ENDPOINTS),
+  clock: { now: () => new Date() },
+};
+
+/** DELETE /campaigns/{campaignId} with If-Match: the service stops managing the campaign (CXone is left as it is). */
+async function remove(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
+  const campaignId = event.pathParameters?.campaignId ?? '';
+  const ifMatch = parseIfMatch(event.headers?.['if-match']);
+  const outcome = await deletePolicy(deps, { campaignId, ...(ifMatch === undefined ? {} : { ifMatch }) });
+  switch (outcome.kind) {
+    case 'deleted':
+      logger.info('campaign policy deleted', {
+        audit: {
+          action: 'policy.deleted',
+          campaignId,
+          previousVersion: outcome.previousVersion,
+          principal: principalOf(event),
+        },
+      });
+      for (const failure of outcome.effectFailures) {
+        logger.error('campaign policy deleted, but a follow-up failed', {
+          effect: failure.effect,
+          error: failure.error,
+        });
+      }
+      return noContent();
+    case 'not_found':
+      return problemResponse(
+        problemOf('not-found', `Campaign ${campaignId.slice(0, 128)} is not configured.`),
+      );
+    case 'precondition_failed':
+      return problemResponse(
+        problemOf('precondition-failed', 'If-Match is not the current ETag; GET the campaign policy again.'),
+      );
+    case 'precondition_required':
+      return problemResponse(
+        problemOf(
+          'precondition-required',
+          'Deleting a campaign policy needs If-Match with the ETag of GET /campaigns/{campaignId}.',
+        ),
+      );
+  }
+}
+
+export const handler = middy(remove)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(problemErrors(logger));
