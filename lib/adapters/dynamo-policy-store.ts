@@ -26,6 +26,22 @@ const versionKey = (campaignId: string, version: number) => ({
 });
 const skillKey = (skillId: number) => ({ pk: `SKILL#${skillId}`, sk: 'C' });
 
+const currentItem = (stored: StoredPolicy) => ({ ...currentKey(stored.campaignId), ...stored });
+const versionItem = (stored: StoredPolicy) => ({
+  ...versionKey(stored.campaignId, stored.version),
+  ...stored,
+});
+const claimItem = (policy: CampaignPolicy) => ({
+  ...skillKey(policy.cxoneSkillId),
+  skillId: policy.cxoneSkillId,
+  campaignId: policy.campaignId,
+});
+
+/** The items a stored policy is (its current item, its version item, its skill claim): for seeding test tables. */
+export function storedPolicyItems(stored: StoredPolicy): Record<string, unknown>[] {
+  return [currentItem(stored), versionItem(stored), claimItem(stored.policy)];
+}
+
 // Cursors carry the last sort key of a page, never a partition key: a cursor cannot reach another partition.
 const POLICY_CURSOR = 'p:';
 const VERSION_CURSOR = 'v:';
@@ -203,7 +219,7 @@ export class DynamoPolicyStore implements PolicyStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...currentKey(stored.campaignId), ...stored },
+        Item: currentItem(stored),
         ConditionExpression: condition,
         ...(expectedVersion === undefined
           ? {}
@@ -219,7 +235,7 @@ export class DynamoPolicyStore implements PolicyStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...versionKey(stored.campaignId, stored.version), ...stored },
+        Item: versionItem(stored),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -229,11 +245,7 @@ export class DynamoPolicyStore implements PolicyStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: {
-          ...skillKey(policy.cxoneSkillId),
-          skillId: policy.cxoneSkillId,
-          campaignId: policy.campaignId,
-        },
+        Item: claimItem(policy),
         ConditionExpression: FREE_OR_MINE,
         ExpressionAttributeValues: { ':campaignId': policy.campaignId },
       },

@@ -58,7 +58,12 @@ async function rebalanceCampaign(deps: RebalanceDeps, policy: CampaignPolicy): P
   const now = deps.clock.now();
   if (latest && isStranded(latest, now)) {
     const at = now.toISOString();
-    await deps.queue.send({ assignmentId: latest.assignmentId, campaignId, kind: latest.kind, enqueuedAt: at });
+    await deps.queue.send({
+      assignmentId: latest.assignmentId,
+      campaignId,
+      kind: latest.kind,
+      enqueuedAt: at,
+    });
     await deps.store.markEnqueued(latest.assignmentId, at);
     return { campaignId, action: 'requeued', assignmentId: latest.assignmentId };
   }

@@ -1,8 +1,5 @@
 // The dispatcher end to end: SQS FIFO batch → DynamoDB (fake table behind the mocked DocumentClient) → the CXone
 // sandbox over HTTP → WFM events on the (mocked) queue. Credentials come from the mocked Secrets Manager.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -32,6 +29,7 @@ import {
 } from '../../support/fixtures.ts';
 import { coldStart, DISPATCH_QUEUE_URL, TABLE_NAME, WFM_QUEUE_URL } from '../../support/handler-env.ts';
 import { lambdaContext, type SqsMessage, sqsEvent } from '../../support/lambda-events.ts';
+import { seedPolicies } from '../../support/policy-items.ts';
 import { printedLines } from '../../support/printed-lines.ts';
 
 /** A configured campaign whose skill CXone does not know (404: a permanent refusal). */
@@ -42,7 +40,11 @@ const sqs = mockClient(SQSClient);
 const secrets = mockClient(SecretsManagerClient);
 let table: FakeDynamoTable;
 let sandbox: CxoneSandbox;
-let policiesDir: string;
+const unknownSkill = CampaignPolicySchema.parse({
+  ...POLICY,
+  campaignId: UNKNOWN_SKILL_CAMPAIGN_ID,
+  cxoneSkillId: 4599999,
+});
 
 beforeAll(async () => {
   sandbox = await startCxoneSandbox({
@@ -53,18 +55,10 @@ beforeAll(async () => {
       { skillId: OTHER_SKILL_ID, campaignId: OTHER_CAMPAIGN_ID },
     ],
   });
-  policiesDir = mkdtempSync(join(tmpdir(), 'dispatch-policies-'));
-  const unknownSkill = CampaignPolicySchema.parse({
-    ...POLICY,
-    campaignId: UNKNOWN_SKILL_CAMPAIGN_ID,
-    cxoneSkillId: 4599999,
-  });
-  writeFileSync(join(policiesDir, 'policies.json'), JSON.stringify([POLICY, OTHER_POLICY, unknownSkill]));
 });
 
 afterAll(async () => {
   await sandbox.close();
-  rmSync(policiesDir, { recursive: true, force: true });
   ddb.restore();
   sqs.restore();
   secrets.restore();
@@ -77,6 +71,7 @@ beforeEach(() => {
   secrets.reset();
   table = new FakeDynamoTable();
   table.install(ddb);
+  seedPolicies(table, [POLICY, OTHER_POLICY, unknownSkill]);
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
   sqs.on(ChangeMessageVisibilityCommand).resolves({});
   // Local-only sandbox credentials (published on purpose), pointing the client at the sandbox.
@@ -100,7 +95,6 @@ async function loadHandler(env: Record<string, string> = {}) {
     CXONE_SECRET_ID: 'cxone/credentials',
     // The client's own limit (default 10/s, evenly spaced) would only slow the tests down.
     CXONE_RATE_LIMIT_PER_SECOND: '1000',
-    CAMPAIGN_POLICIES_FILE: join(policiesDir, 'policies.json'),
   });
   const { handler } = await import('../../../functions/dispatch-assignments.ts');
   return async (messages: SqsMessage[], remainingMs = 60_000) =>

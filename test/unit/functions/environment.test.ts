@@ -1,7 +1,4 @@
 // Every handler parses its environment at import and refuses to start, naming the variable, when it is wrong.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { coldStart, DISPATCH_QUEUE_URL, TABLE_NAME, WFM_QUEUE_URL } from '../../support/handler-env.ts';
 
@@ -13,6 +10,9 @@ const handlers = {
   'dispatch-assignments': () => import('../../../functions/dispatch-assignments.ts'),
   'deliver-wfm-webhook': () => import('../../../functions/deliver-wfm-webhook.ts'),
   rebalance: () => import('../../../functions/rebalance.ts'),
+  'get-campaign-policy': () => import('../../../functions/get-campaign-policy.ts'),
+  'put-campaign-policy': () => import('../../../functions/put-campaign-policy.ts'),
+  'delete-campaign-policy': () => import('../../../functions/delete-campaign-policy.ts'),
 } as const;
 type HandlerName = keyof typeof handlers;
 
@@ -29,6 +29,14 @@ const VALID: Record<HandlerName, Record<string, string>> = {
   },
   'deliver-wfm-webhook': { WFM_QUEUE_URL, WFM_SECRET_ID: 'wfm/signing' },
   rebalance: { TABLE_NAME, DISPATCH_QUEUE_URL },
+  'get-campaign-policy': { TABLE_NAME },
+  'put-campaign-policy': {
+    TABLE_NAME,
+    DISPATCH_QUEUE_URL,
+    WFM_QUEUE_URL,
+    CXONE_SECRET_ID: 'cxone/credentials',
+  },
+  'delete-campaign-policy': { TABLE_NAME, WFM_QUEUE_URL },
 };
 
 const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
@@ -36,7 +44,8 @@ const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
   ['submit-assignment', 'DISPATCH_QUEUE_URL', 'not a url', /DISPATCH_QUEUE_URL/],
   ['submit-assignment', 'MAX_BODY_BYTES', '-1', /MAX_BODY_BYTES/],
   ['get-assignment', 'TABLE_NAME', '', /TABLE_NAME/],
-  ['get-campaign-agents', 'CAMPAIGN_POLICIES_FILE', 'config/no-such-file.json', /no-such-file\.json/],
+  ['get-campaign-agents', 'POLICY_CACHE_SECONDS', '31', /POLICY_CACHE_SECONDS/],
+  ['submit-assignment', 'POLICY_CACHE_SECONDS', '-1', /POLICY_CACHE_SECONDS/],
   ['health', 'DISPATCH_QUEUE_URL', undefined, /DISPATCH_QUEUE_URL/],
   ['dispatch-assignments', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
   ['dispatch-assignments', 'CXONE_TARGET', 'legacy', /CXONE_TARGET/],
@@ -45,26 +54,17 @@ const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
   ['deliver-wfm-webhook', 'WFM_SECRET_ID', undefined, /WFM_SECRET_ID/],
   ['deliver-wfm-webhook', 'WFM_ALLOW_PRIVATE_TARGETS', 'yes', /WFM_ALLOW_PRIVATE_TARGETS/],
   ['rebalance', 'TABLE_NAME', undefined, /TABLE_NAME/],
+  ['get-campaign-policy', 'TABLE_NAME', undefined, /TABLE_NAME/],
+  ['put-campaign-policy', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
+  ['put-campaign-policy', 'WFM_QUEUE_URL', 'not a url', /WFM_QUEUE_URL/],
+  ['put-campaign-policy', 'MAX_BODY_BYTES', '0', /MAX_BODY_BYTES/],
+  ['delete-campaign-policy', 'WFM_ENDPOINTS', '[{"name":"wfm"}]', /WFM_ENDPOINTS/],
 ];
 
 describe('handler environment', () => {
   it.each(cases)('%s refuses to start when %s is %j', async (name, variable, value, message) => {
     coldStart({ ...VALID[name], [variable]: value });
     await expect(handlers[name]()).rejects.toThrow(message);
-  });
-
-  it('refuses to start with a policies file that does not validate, naming the field', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'policies-'));
-    try {
-      const file = join(dir, 'policies.json');
-      writeFileSync(file, JSON.stringify([{ campaignId: 'c-1', timezone: 'America/New_York' }]));
-      coldStart({ ...VALID['submit-assignment'], CAMPAIGN_POLICIES_FILE: file });
-      await expect(handlers['submit-assignment']()).rejects.toThrow(
-        /Invalid campaign policies.*cxoneSkillId/,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   it.each(Object.keys(handlers) as HandlerName[])('%s starts with a valid environment', async (name) => {

@@ -2,9 +2,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
-import { CAMPAIGN_ID, MORNING, queuedRecord, submission } from '../../support/fixtures.ts';
+import { CAMPAIGN_ID, MORNING, POLICY, queuedRecord, submission } from '../../support/fixtures.ts';
 import { coldStart, httpResult, TABLE_NAME } from '../../support/handler-env.ts';
 import { httpEvent, lambdaContext } from '../../support/lambda-events.ts';
+import { seedPolicies } from '../../support/policy-items.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let table: FakeDynamoTable;
@@ -13,6 +14,7 @@ beforeEach(() => {
   ddb.reset();
   table = new FakeDynamoTable();
   table.install(ddb);
+  seedPolicies(table, [POLICY]);
 });
 afterAll(() => ddb.restore());
 
@@ -75,11 +77,13 @@ describe('GET /campaigns/{campaignId}/agents', () => {
     expect(result.body.detail).toMatch(/no desired state/);
   });
 
-  it('answers 404 for a campaign without a policy, without reading the table', async () => {
+  it('answers 404 for a campaign without a policy, reading its policy only', async () => {
     const get = await loadHandler();
     const result = await get('no-such-campaign');
     expect(result.statusCode).toBe(404);
     expect(result.body.detail).toMatch(/not configured/);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(ddb.calls().map((call) => (call.args[0].input as { Key?: unknown }).Key)).toEqual([
+      { pk: 'POLICIES', sk: 'no-such-campaign' },
+    ]);
   });
 });

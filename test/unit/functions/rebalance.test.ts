@@ -8,6 +8,7 @@ import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
 import { agent, CAMPAIGN_ID, MORNING, NOON, POLICY, queuedRecord } from '../../support/fixtures.ts';
 import { coldStart, DISPATCH_QUEUE_URL, TABLE_NAME } from '../../support/handler-env.ts';
 import { lambdaContext } from '../../support/lambda-events.ts';
+import { seedPolicies } from '../../support/policy-items.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -28,6 +29,7 @@ beforeEach(() => {
   sqs.reset();
   table = new FakeDynamoTable();
   table.install(ddb);
+  seedPolicies(table, [POLICY]);
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
 });
 afterEach(() => vi.useRealTimers());
