@@ -19,6 +19,10 @@ describe('OpenAPI document', () => {
       'ProblemDetails',
       'Accepted',
       'Assignment',
+      'Campaign',
+      'CampaignList',
+      'CampaignPolicyInput',
+      'CampaignPolicyVersionList',
     ]) {
       expect(schemas).toHaveProperty(id);
     }
@@ -28,5 +32,55 @@ describe('OpenAPI document', () => {
       expect(schemas, `dangling ${id}`).toHaveProperty(id);
     }
     expect((schemas.Submission as { additionalProperties: boolean }).additionalProperties).toBe(false);
+    expect((schemas.CampaignPolicyInput as { additionalProperties: boolean }).additionalProperties).toBe(
+      false,
+    );
+    expect((schemas.CampaignPolicyInput as { required: string[] }).required).not.toContain('campaignId');
+  });
+
+  it('documents the campaign policy routes with their ETag, preconditions and statuses', () => {
+    const campaign = generated.paths['/campaigns/{campaignId}'];
+    expect(Object.keys(generated.paths)).toEqual(
+      expect.arrayContaining(['/campaigns', '/campaigns/{campaignId}', '/campaigns/{campaignId}/versions']),
+    );
+    expect(campaign.get.responses['200'].headers.ETag.required).toBe(true);
+    expect(campaign.put.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'campaignId',
+      'If-Match',
+      'If-None-Match',
+      'force',
+    ]);
+    expect(Object.keys(campaign.put.responses)).toEqual(
+      expect.arrayContaining(['200', '201', '403', '409', '412', '422', '428', '503']),
+    );
+    expect(Object.keys(campaign.delete.responses)).toEqual(
+      expect.arrayContaining(['204', '404', '412', '428']),
+    );
+  });
+
+  it('names the JWT scope of every operation and answers 403 where one is needed', () => {
+    interface Operation {
+      security: Record<string, string[]>[];
+      responses: Record<string, unknown>;
+    }
+    const scopes: Record<string, string[]> = {};
+    for (const [path, item] of Object.entries(generated.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const jwt = operation.security.find((s) => 'jwt' in s)?.jwt ?? [];
+        scopes[`${method.toUpperCase()} ${path}`] = jwt;
+        if (jwt.length > 0) expect(operation.responses, `${method} ${path}`).toHaveProperty('403');
+      }
+    }
+    expect(scopes).toEqual({
+      'PUT /campaigns/{campaignId}/agents': ['assignments:write'],
+      'GET /campaigns/{campaignId}/agents': ['assignments:read'],
+      'GET /assignments/{assignmentId}': ['assignments:read'],
+      'GET /campaigns': ['campaigns:admin'],
+      'GET /campaigns/{campaignId}': ['campaigns:admin'],
+      'PUT /campaigns/{campaignId}': ['campaigns:admin'],
+      'DELETE /campaigns/{campaignId}': ['campaigns:admin'],
+      'GET /campaigns/{campaignId}/versions': ['campaigns:admin'],
+      'GET /health': [],
+    });
   });
 });
