@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipEntries } from '../../bench/zip.ts';
 import { printServiceDefinition } from '../../infra/local/service-definition.ts';
-import { CampaignPoliciesSchema } from '../../lib/domain/schemas.ts';
 import {
   type CfnResource,
   type CfnTemplate,
@@ -68,9 +67,27 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
     ['sqs:ChangeMessageVisibility', wfmQueue],
   ],
   RebalanceLambdaFunction: [
-    ...['GetItem', 'PutItem', 'UpdateItem'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
+    ...['GetItem', 'PutItem', 'UpdateItem', 'Query'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
     ['sqs:SendMessage', dispatchQueue],
     ['sqs:SendMessage', rebalanceFailures],
+  ],
+  GetCampaignPolicyLambdaFunction: [
+    ['dynamodb:GetItem', table],
+    ['dynamodb:Query', table],
+  ],
+  PutCampaignPolicyLambdaFunction: [
+    ...['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'].map((a): [string, CfnValue] => [
+      `dynamodb:${a}`,
+      table,
+    ]),
+    ['secretsmanager:GetSecretValue', cxoneSecret],
+    ['sqs:SendMessage', dispatchQueue],
+    ['sqs:SendMessage', wfmQueue],
+  ],
+  DeleteCampaignPolicyLambdaFunction: [
+    ['dynamodb:GetItem', table],
+    ['dynamodb:DeleteItem', table],
+    ['sqs:SendMessage', wfmQueue],
   ],
 };
 
@@ -80,17 +97,17 @@ const powertoolsEnv = [
   'POWERTOOLS_LOG_LEVEL',
   'NODE_OPTIONS',
 ];
-// The environment each handler reads at init (docs/architecture.md), per function. Only the functions that read
-// the campaign policies get CAMPAIGN_POLICIES_FILE (and the file in their zip).
+// The environment each handler reads at init (docs/architecture.md), per function. The functions that read the
+// campaign policies (through the cached table port) get POLICY_CACHE_SECONDS; no function bundles a policies file.
 const expectedEnv: Record<string, string[]> = {
   SubmitAssignmentLambdaFunction: [
     'TABLE_NAME',
     'DISPATCH_QUEUE_URL',
-    'CAMPAIGN_POLICIES_FILE',
+    'POLICY_CACHE_SECONDS',
     'MAX_BODY_BYTES',
   ],
   GetAssignmentLambdaFunction: ['TABLE_NAME'],
-  GetCampaignAgentsLambdaFunction: ['TABLE_NAME', 'CAMPAIGN_POLICIES_FILE'],
+  GetCampaignAgentsLambdaFunction: ['TABLE_NAME', 'POLICY_CACHE_SECONDS'],
   HealthLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL'],
   DispatchAssignmentsLambdaFunction: [
     'TABLE_NAME',
@@ -102,7 +119,7 @@ const expectedEnv: Record<string, string[]> = {
     'CXONE_TARGET',
     'CXONE_API_VERSION',
     'CXONE_RATE_LIMIT_PER_SECOND',
-    'CAMPAIGN_POLICIES_FILE',
+    'POLICY_CACHE_SECONDS',
     'SECRETS_MAX_AGE_SECONDS',
   ],
   DeliverWfmWebhookLambdaFunction: [
@@ -112,7 +129,21 @@ const expectedEnv: Record<string, string[]> = {
     'WFM_ALLOW_PRIVATE_TARGETS',
     'SECRETS_MAX_AGE_SECONDS',
   ],
-  RebalanceLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'CAMPAIGN_POLICIES_FILE'],
+  RebalanceLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'POLICY_CACHE_SECONDS'],
+  GetCampaignPolicyLambdaFunction: ['TABLE_NAME'],
+  PutCampaignPolicyLambdaFunction: [
+    'TABLE_NAME',
+    'DISPATCH_QUEUE_URL',
+    'WFM_QUEUE_URL',
+    'WFM_ENDPOINTS',
+    'CXONE_SECRET_ID',
+    'CXONE_TARGET',
+    'CXONE_API_VERSION',
+    'CXONE_RATE_LIMIT_PER_SECOND',
+    'SECRETS_MAX_AGE_SECONDS',
+    'MAX_BODY_BYTES',
+  ],
+  DeleteCampaignPolicyLambdaFunction: ['TABLE_NAME', 'WFM_QUEUE_URL', 'WFM_ENDPOINTS'],
 };
 
 const expectedRoutes: Record<string, string> = {
@@ -120,6 +151,24 @@ const expectedRoutes: Record<string, string> = {
   'GET /assignments/{assignmentId}': 'GetAssignment',
   'GET /campaigns/{campaignId}/agents': 'GetCampaignAgents',
   'GET /health': 'Health',
+  'GET /campaigns': 'GetCampaignPolicy',
+  'GET /campaigns/{campaignId}': 'GetCampaignPolicy',
+  'GET /campaigns/{campaignId}/versions': 'GetCampaignPolicy',
+  'PUT /campaigns/{campaignId}': 'PutCampaignPolicy',
+  'DELETE /campaigns/{campaignId}': 'DeleteCampaignPolicy',
+};
+
+/** The JWT scope each route requires (infra/http-api-auth.yml); /health takes any valid token. */
+const expectedScopes: Record<string, string[] | undefined> = {
+  'PUT /campaigns/{campaignId}/agents': ['assignments:write'],
+  'GET /assignments/{assignmentId}': ['assignments:read'],
+  'GET /campaigns/{campaignId}/agents': ['assignments:read'],
+  'GET /health': undefined,
+  'GET /campaigns': ['campaigns:admin'],
+  'GET /campaigns/{campaignId}': ['campaigns:admin'],
+  'GET /campaigns/{campaignId}/versions': ['campaigns:admin'],
+  'PUT /campaigns/{campaignId}': ['campaigns:admin'],
+  'DELETE /campaigns/{campaignId}': ['campaigns:admin'],
 };
 
 /** Packages stage `ci` (a non-local stage, like any deployed one) with `--param` values. */
@@ -187,7 +236,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('defines the seven functions of the architecture on nodejs24.x and arm64', () => {
+  it('defines the ten functions of the architecture on nodejs24.x and arm64', () => {
     const fns = functionsOf(template);
     expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(expectedGrants).sort());
     for (const [, fn] of fns) {
@@ -247,8 +296,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       expect(Object.keys(env).sort(), fnId).toEqual([...powertoolsEnv, ...(expectedEnv[fnId] ?? [])].sort());
       if ('TABLE_NAME' in env) expect(env.TABLE_NAME).toEqual({ Ref: 'AssignmentsTable' });
       if ('DISPATCH_QUEUE_URL' in env) expect(env.DISPATCH_QUEUE_URL).toEqual({ Ref: 'DispatchQueue' });
-      if ('CAMPAIGN_POLICIES_FILE' in env)
-        expect(env.CAMPAIGN_POLICIES_FILE).toBe('config/campaign-policies.json');
+      if ('POLICY_CACHE_SECONDS' in env) expect(env.POLICY_CACHE_SECONDS).toBe('30');
     }
     const dispatchEnv = envOf(resourceOf(template, 'DispatchAssignmentsLambdaFunction'));
     expect(dispatchEnv.WFM_QUEUE_URL).toEqual({ Ref: 'WfmEventsQueue' });
@@ -259,6 +307,12 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     // Both sides of the WFM queue filter events by the same endpoint list.
     expect(deliverEnv.WFM_ENDPOINTS).toBe(dispatchEnv.WFM_ENDPOINTS);
     expect(deliverEnv.WFM_ALLOW_PRIVATE_TARGETS).toBe('false');
+    const putPolicyEnv = envOf(resourceOf(template, 'PutCampaignPolicyLambdaFunction'));
+    expect(putPolicyEnv.CXONE_SECRET_ID).toEqual(cxoneSecret);
+    expect(putPolicyEnv.WFM_ENDPOINTS).toBe(dispatchEnv.WFM_ENDPOINTS);
+    for (const name of ['CXONE_TARGET', 'CXONE_API_VERSION', 'CXONE_RATE_LIMIT_PER_SECOND']) {
+      expect(putPolicyEnv[name], name).toBe(dispatchEnv[name]);
+    }
   });
 
   it('makes the dispatch queue FIFO with a FIFO DLQ, explicit deduplication and maxReceiveCount >= 5', () => {
@@ -482,9 +536,9 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     }
   });
 
-  it('zips every function under 400 KiB with its ESM handler, a map of our code only, policies where read', async () => {
+  it('zips every function under 400 KiB with its ESM handler and a map of our code only, no policies file', async () => {
     const zips = (await readdir(outDir)).filter((f) => f.endsWith('.zip')).sort();
-    expect(zips).toHaveLength(7);
+    expect(zips).toHaveLength(10);
     for (const [, fn] of functionsOf(template)) {
       const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.mjs`;
       const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;
@@ -494,9 +548,8 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       const names = entries.map((e) => e.name);
       expect(names, zipName).toContain(handlerFile);
       expect(names, zipName).toContain(`${handlerFile}.map`);
-      if ('CAMPAIGN_POLICIES_FILE' in envOf(fn))
-        expect(names, zipName).toContain('config/campaign-policies.json');
-      else expect(names, zipName).not.toContain('config/campaign-policies.json');
+      // Policies are data in the table; the file is only the seed `npm run policies:import` reads.
+      expect(names, zipName).not.toContain('config/campaign-policies.json');
       const map = JSON.parse(
         entries
           .find((e) => e.name === `${handlerFile}.map`)
@@ -550,19 +603,6 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     }
   });
 
-  it('ships campaign policies that pass the same validation the functions run at init', async () => {
-    for (const [, fn] of functionsOf(template)) {
-      if (!('CAMPAIGN_POLICIES_FILE' in envOf(fn))) continue;
-      const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;
-      const entry = zipEntries(await readFile(join(outDir, zipName))).find(
-        (e) => e.name === 'config/campaign-policies.json',
-      );
-      const parsed = CampaignPoliciesSchema.safeParse(JSON.parse(entry?.read().toString() ?? 'null'));
-      expect(parsed.error?.issues ?? [], zipName).toEqual([]);
-      expect(parsed.data?.length ?? 0, zipName).toBeGreaterThan(0);
-    }
-  });
-
   it('emits handler bundles that Node parses as ES modules (the require banner does not collide)', async () => {
     const checkDir = await mkdtemp(join(tmpdir(), 'cxone-assignments-bundle-'));
     try {
@@ -592,6 +632,7 @@ describe('serverless package with apiAuth=jwt and alarms=off', () => {
       'apiAuth=jwt',
       'jwtIssuer=https://login.example.com/',
       'jwtAudience=cxone-assignments',
+      'jwtScopePrefix=https://api.example.com/',
       'alarms=off',
     ]);
   }, packageTimeoutMs);
@@ -611,11 +652,27 @@ describe('serverless package with apiAuth=jwt and alarms=off', () => {
       Issuer: 'https://login.example.com/',
     });
     const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route');
-    expect(routes).toHaveLength(4);
+    expect(routes).toHaveLength(Object.keys(expectedRoutes).length);
     for (const [, route] of routes) {
       expect(route.Properties.AuthorizationType).toBe('JWT');
       expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
     }
+  });
+
+  it('requires each route’s scope, with the prefix: assignments:write, assignments:read or campaigns:admin', () => {
+    const scopes = Object.fromEntries(
+      resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => [
+        route.Properties.RouteKey as string,
+        route.Properties.AuthorizationScopes as string[] | undefined,
+      ]),
+    );
+    const prefixed = Object.fromEntries(
+      Object.entries(expectedScopes).map(([route, needed]) => [
+        route,
+        needed?.map((scope) => `https://api.example.com/${scope}`),
+      ]),
+    );
+    expect(scopes).toEqual(prefixed);
   });
 
   it('keeps the alarms, notifying only the stack topic, with no subscription, when alarms are off', () => {
