@@ -29,8 +29,8 @@ export interface LocalToken {
 /** The local API's two tokens: `apiToken` with `assignments:*`, `adminToken` with every scope. */
 export function localTokens(apiToken = LOCAL_API_TOKEN, adminToken = LOCAL_ADMIN_TOKEN): LocalToken[] {
   return [
-    { token: apiToken, subject: 'local-api-token', scopes: API_TOKEN_SCOPES },
-    { token: adminToken, subject: 'local-admin-token', scopes: API_SCOPES },
+    { token: apiToken, subject: 'local-api-client', scopes: API_TOKEN_SCOPES },
+    { token: adminToken, subject: 'local-admin', scopes: API_SCOPES },
   ];
 }
 

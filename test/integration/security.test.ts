@@ -6,7 +6,8 @@
 // (b) every webhook verifies with the standardwebhooks library, and not with a wrong secret, a stale timestamp
 //     or a changed body;
 // (c) webhook targets that are plain http, loopback, private or link-local are refused unless allowed locally;
-// (d) every API route refuses missing or wrong credentials with a 401 problem;
+// (d) every API route refuses missing or wrong credentials with a 401 problem, and a valid token without the
+//     route's scope with a 403 problem;
 // (e) no IAM statement grants a wildcard action.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -40,6 +41,7 @@ const FINAL = ['applied', 'partially_applied', 'rejected', 'failed', 'superseded
 const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
 const API_TOKEN = `sec-test-${randomBytes(18).toString('base64url')}`;
+const ADMIN_TOKEN = `sec-admin-${randomBytes(18).toString('base64url')}`;
 const SIGNING_SECRET = newSigningSecret();
 const ROTATED_SIGNING_SECRET = newSigningSecret();
 
@@ -59,6 +61,7 @@ beforeAll(async () => {
     wfmReceiverPort: 0,
     motoPort: 0,
     apiToken: API_TOKEN,
+    adminToken: ADMIN_TOKEN,
     wfmWebhookSecret: SIGNING_SECRET,
     rebalanceIntervalSeconds: 3600,
     queueVisibilityTimeoutSeconds: 8,
@@ -310,6 +313,7 @@ describe('(a) credentials never leak', () => {
     const secrets: KnownSecret[] = [
       ...localSecrets(),
       ...secretForms('API token', API_TOKEN),
+      ...secretForms('admin API token', ADMIN_TOKEN),
       ...secretForms('WFM signing secret', SIGNING_SECRET),
       ...secretForms('rotated WFM signing secret', ROTATED_SIGNING_SECRET),
       ...tokens.flatMap((pair, i) => [
@@ -528,6 +532,7 @@ describe('(d) API credentials', () => {
     none: {},
     'another bearer token': { authorization: `Bearer ${API_TOKEN}x` },
     'the default local token': { authorization: 'Bearer local-dev-token' },
+    'the default local admin token': { authorization: 'Bearer local-admin-token' },
     'the token without scheme': { authorization: API_TOKEN },
     'Basic with the token': { authorization: `Basic ${Buffer.from(`api:${API_TOKEN}`).toString('base64')}` },
     'an empty bearer': { authorization: 'Bearer ' },
@@ -536,9 +541,14 @@ describe('(d) API credentials', () => {
   it('answers 401 problem+json on every route of serverless.yml to missing or wrong credentials', async () => {
     const routes = stack.functions.flatMap((fn) => fn.httpRoutes);
     expect(routes.map((r) => r.routeKey).sort()).toEqual([
+      'DELETE /campaigns/{campaignId}',
       'GET /assignments/{assignmentId}',
+      'GET /campaigns',
+      'GET /campaigns/{campaignId}',
       'GET /campaigns/{campaignId}/agents',
+      'GET /campaigns/{campaignId}/versions',
       'GET /health',
+      'PUT /campaigns/{campaignId}',
       'PUT /campaigns/{campaignId}/agents',
     ]);
     const itemsBefore = (await tableItems()).length;
@@ -560,6 +570,35 @@ describe('(d) API credentials', () => {
     }
     expect((await tableItems()).length).toBe(itemsBefore); // nothing was stored by the refused PUTs
   });
+
+  it('answers 403 problem+json to the API token (assignments:*) on every campaigns:admin route', async () => {
+    const adminRoutes = stack.functions
+      .flatMap((fn) => fn.httpRoutes)
+      .filter((route) => route.authorizer?.scopes.includes('campaigns:admin'));
+    expect(adminRoutes).toHaveLength(5);
+    const itemsBefore = (await tableItems()).length;
+    for (const route of adminRoutes) {
+      const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => samples[name] ?? 'x');
+      const response = await fetch(`${stack.apiUrl}${path}`, {
+        method: route.method,
+        headers: {
+          authorization: `Bearer ${API_TOKEN}`,
+          'content-type': 'application/json',
+          'if-match': '*',
+        },
+        ...(route.method === 'PUT' ? { body: JSON.stringify({ maxAgents: 1 }) } : {}),
+      });
+      expect(response.status, route.routeKey).toBe(403);
+      expect(response.headers.get('content-type'), route.routeKey).toBe('application/problem+json');
+      expect(await response.json(), route.routeKey).toMatchObject({ status: 403, title: 'Forbidden' });
+      const admin = await fetch(`${stack.apiUrl}${path}`, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      if (route.method === 'GET') expect(admin.status, `${route.routeKey} as admin`).toBe(200);
+    }
+    expect((await tableItems()).length).toBe(itemsBefore);
+  });
 });
 
 describe('(e) IAM', () => {
@@ -570,7 +609,7 @@ describe('(e) IAM', () => {
     const definition = await printServiceDefinition(PROJECT_ROOT, 'ci');
     const statements = iamStatementsIn(definition);
     const functionStatements = statements.filter((s) => s.where.startsWith('functions.'));
-    expect(new Set(functionStatements.map((s) => s.where.split('.')[1])).size).toBe(7);
+    expect(new Set(functionStatements.map((s) => s.where.split('.')[1])).size).toBe(10);
     const grants = statements.flatMap(({ where, statement }) =>
       wildcardGrants(statement).map((problem) => `${where}: ${problem}`),
     );

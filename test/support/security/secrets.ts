@@ -1,7 +1,7 @@
 // The values no log line, response or webhook may ever contain, and a scanner that finds them in text.
 // The local values below are published local-only defaults (not secrets), which is exactly why they are easy to
 // look for: a test run that prints one of them would print the real secret in the same place when deployed.
-import { LOCAL_API_TOKEN } from '../../../infra/local/api-gateway.ts';
+import { LOCAL_ADMIN_TOKEN, LOCAL_API_TOKEN } from '../../../infra/local/api-gateway.ts';
 import { SANDBOX_CREDENTIALS } from '../../../infra/local/cxone-sandbox/server.ts';
 import { LOCAL_WFM_WEBHOOK_SECRET } from '../../../infra/local/wfm-receiver/server.ts';
 
@@ -51,7 +51,7 @@ export function basicCredentials(id: string, secret: string): string {
 
 /**
  * The local stack's credentials: the CXone sandbox's (all four values and the Basic header they make), the local
- * API token and the WFM receiver's signing secret.
+ * API tokens and the WFM receiver's signing secret.
  */
 export function localSecrets(): KnownSecret[] {
   return [
@@ -61,6 +61,7 @@ export function localSecrets(): KnownSecret[] {
       value: basicCredentials(SANDBOX_CREDENTIALS.clientId, SANDBOX_CREDENTIALS.clientSecret),
     },
     ...secretForms('local API token', LOCAL_API_TOKEN),
+    ...secretForms('local admin API token', LOCAL_ADMIN_TOKEN),
     ...secretForms('local WFM signing secret', LOCAL_WFM_WEBHOOK_SECRET),
   ];
 }

@@ -135,7 +135,7 @@ describe('toApiGatewayEvent', () => {
     expect(event.headers).toMatchObject({ 'content-type': 'application/json', 'x-multi': 'one,two' });
     expect(event.headers.cookie).toBeUndefined();
     expect((event.requestContext as unknown as { authorizer: unknown }).authorizer).toMatchObject({
-      iam: { userArn: 'arn:aws:iam::123456789012:user/local-api-token' },
+      iam: { userArn: 'arn:aws:iam::123456789012:user/local-api-client' },
     });
   });
 
@@ -149,7 +149,7 @@ describe('toApiGatewayEvent', () => {
     const event = toApiGatewayEvent(request, jwtRoute, {}, admin);
     expect((event.requestContext as unknown as { authorizer: unknown }).authorizer).toMatchObject({
       jwt: {
-        claims: { sub: 'local-admin-token', scope: expect.stringContaining('campaigns:admin') },
+        claims: { sub: 'local-admin', scope: expect.stringContaining('campaigns:admin') },
         scopes: expect.arrayContaining(['campaigns:admin', 'assignments:write', 'webhooks:admin']),
       },
     });
