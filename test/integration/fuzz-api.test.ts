@@ -1,7 +1,7 @@
 // Fuzzing the HTTP API of the local stack (real handlers, moto, sandbox, receiver) with > 10,000 hostile requests:
 // malformed JSON, wrong types, huge strings and arrays, deep nesting, `__proto__`/`constructor` keys, unicode and
-// control characters, boundary numbers, bodies around the 256 KiB limit, wrong media types, methods, paths, ids and
-// credentials. Every answer must be the status the contract gives (never a 5xx), every 4xx an RFC 9457 problem,
+// control characters, boundary numbers, bodies around the 256 KiB limit, wrong media types, methods, paths, ids,
+// credentials and scopes, campaign policy bodies, preconditions (If-Match, If-None-Match), cursors and limits. Every answer must be the status the contract gives (never a 5xx), every 4xx an RFC 9457 problem,
 // and none of it may store, queue or dispatch anything.
 
 import type { Agent } from 'node:http';
@@ -62,7 +62,7 @@ afterAll(async () => {
 
 function send(request: FuzzRequest): Promise<RawResponse> {
   const headers = { ...request.headers };
-  const authorization = authorizationOf(request, stack.apiToken);
+  const authorization = authorizationOf(request, { api: stack.apiToken, admin: stack.adminToken });
   if (authorization !== undefined) headers.authorization = authorization;
   return sendRaw(stack.apiUrl, agent, {
     method: request.method,
@@ -126,8 +126,14 @@ function problemsWith(request: FuzzRequest, response: RawResponse): string[] {
   } else {
     if (!type.startsWith('application/json')) problems.push(`content-type ${type} on ${status}`);
     if (!isRecord(body)) problems.push('a success body that is not a JSON object');
-    else if (request.method === 'PUT' && !Array.isArray(body.agents))
+    else if (request.family.startsWith('submit') && !Array.isArray(body.agents))
       problems.push('a 200 that is not a plan');
+    else if (request.family.startsWith('policy-') && request.path.startsWith('/campaigns/')) {
+      const single = request.family === 'policy-get' || request.family === 'policy-put';
+      if (single && (body.version !== 1 || response.headers.etag !== '"1"')) {
+        problems.push('a policy answer that is not version 1 with its ETag');
+      }
+    }
   }
   return problems;
 }
@@ -258,7 +264,7 @@ describe('the HTTP API under fuzzing', () => {
 
     expect(sent).toBeGreaterThanOrEqual(10_000);
     // The generators reach every answer the contract has for bad requests (and the dry-run plan).
-    for (const status of [200, 400, 401, 404, 405, 413, 415, 422]) {
+    for (const status of [200, 400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428]) {
       expect(statuses.get(status) ?? 0, `answers with status ${status}`).toBeGreaterThan(0);
     }
     expect(gatewayFailures).toEqual([]);

@@ -1,7 +1,8 @@
 // fast-check arbitraries of hostile requests to the HTTP API, each with the statuses the API must answer (a model of
-// the contract's order of checks: route → method → credentials → size → media type → JSON → dryRun → campaign →
-// Idempotency-Key → validation). No request ever expects a 2xx that stores or queues anything: a valid body that
-// would be accepted is sent as a dry run.
+// the contract's order of checks: route → method → credentials → scope → size → media type → JSON → dryRun → campaign
+// → Idempotency-Key → validation; for the campaign policies: → preconditions → body → skill). No request ever expects
+// a 2xx that stores or queues anything: a valid body that would be accepted is sent as a dry run, and a policy write
+// only ever carries preconditions that fail (or repeats the stored policy, which writes nothing).
 import fc from 'fast-check';
 
 export const CAMPAIGN_ID = '12345678-1234-1234-1234-123456789012';
@@ -24,12 +25,17 @@ export type AuthCase =
   | 'no-scheme'
   | 'other';
 
+/** Which local token `valid` credentials are: the API token (`assignments:*`) or the admin token (every scope). */
+export type TokenName = 'api' | 'admin';
+
 export interface FuzzRequest {
   /** Which generator made it (for the coverage count). */
   family: string;
   method: string;
   path: string;
   auth: AuthCase;
+  /** The token the credentials are made from; the API token when absent. */
+  token?: TokenName;
   /** Random text the wrong credentials are made of. */
   authNoise: string;
   headers: Record<string, string>;
@@ -39,9 +45,10 @@ export interface FuzzRequest {
   expected: readonly number[];
 }
 
-/** The Authorization header of `auth` for the API whose token is `token` (undefined: no header). */
-export function authorizationOf(request: FuzzRequest, token: string): string | undefined {
+/** The Authorization header of `auth` for the API whose tokens are `tokens` (undefined: no header). */
+export function authorizationOf(request: FuzzRequest, tokens: Record<TokenName, string>): string | undefined {
   const noise = request.authNoise;
+  const token = tokens[request.token ?? 'api'];
   switch (request.auth) {
     case 'valid':
       return `Bearer ${token}`;
@@ -62,7 +69,7 @@ export function authorizationOf(request: FuzzRequest, token: string): string | u
     case 'no-scheme':
       return token;
     case 'other':
-      return `Bearer ${noise === token ? `${noise}x` : noise}`;
+      return `Bearer ${noise === tokens.api || noise === tokens.admin ? `${noise}x` : noise}`;
   }
 }
 
@@ -943,6 +950,15 @@ const wrongMethod = fc
   .record({
     route: fc.oneof(
       campaignSegment.map((c) => ({ path: `/campaigns/${c}/agents`, extra: [] as string[] })),
+      fc.constant({ path: '/campaigns', extra: ['PUT'] }),
+      campaignSegment
+        .map((c) => ({ path: `/campaigns/${c}`, extra: [] as string[] }))
+        .map((route) => ({
+          ...route,
+          // DELETE is a route of /campaigns/{campaignId}.
+          methods: ['POST', 'PATCH', 'OPTIONS'],
+        })),
+      campaignSegment.map((c) => ({ path: `/campaigns/${c}/versions`, extra: ['PUT'] })),
       bogusSegment.map((id) => ({ path: `/assignments/${id}`, extra: ['PUT'] })),
       fc.constant({ path: '/health', extra: ['PUT'] }),
     ),
@@ -952,7 +968,7 @@ const wrongMethod = fc
     body: fc.option(validSubmission.map(json), { nil: undefined }),
   })
   .map((r) => {
-    const methods = [...OTHER_METHODS, ...r.route.extra];
+    const methods = 'methods' in r.route ? r.route.methods : [...OTHER_METHODS, ...r.route.extra];
     return withDescription({
       family: 'wrong-method',
       method: methods[r.pick % methods.length] as string,
@@ -971,7 +987,7 @@ const unknownPath = fc
     seg: bogusSegment,
     seg2: bogusSegment,
     first: anyText.map(encode).filter((s) => s !== '' && !['campaigns', 'assignments', 'health'].includes(s)),
-    shape: fc.nat({ max: 15 }),
+    shape: fc.nat({ max: 16 }),
     query: extraQuery,
     method: fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'),
     auth: authCase,
@@ -980,9 +996,9 @@ const unknownPath = fc
   .map((r) => {
     const shapes = [
       '/',
-      '/campaigns',
       '/campaigns/',
-      `/campaigns/${r.seg}`,
+      `/campaigns/${r.seg}/versions/`,
+      `/campaigns/${r.seg}/Versions`,
       `/campaigns/${r.seg}/agents/`,
       `/campaigns/${r.seg}/agents/${r.seg2}`,
       '/campaigns//agents',
@@ -1008,7 +1024,314 @@ const unknownPath = fc
     });
   });
 
-/** Every kind of hostile request, weighted towards the submission route where the validation is. */
+// ---------------------------------------------------------------------------------------------------- policies
+
+/** The seeded campaign's policy (config/campaign-policies.json), as stored at version 1. */
+const SEEDED_POLICY: Record<string, Json> = {
+  cxoneSkillId: 4501234,
+  timezone: 'America/New_York',
+  callingHours: { start: '08:00', end: '21:00' },
+  allowedAgentTimezones: ALLOWED_TIMEZONES,
+  minWindowOverlapMinutes: 60,
+  maxAgents: MAX_AGENTS,
+  maxConcurrentCallsPerAgent: MAX_CALLS_PER_AGENT,
+  requiredSkills: [REQUIRED_SKILL],
+  callRateTarget: 8.5,
+  capacityThreshold: 0.3,
+};
+
+/** Mostly the admin token; sometimes the API token, which lacks campaigns:admin (403). */
+const adminRouteToken = fc.oneof(
+  { weight: 5, arbitrary: fc.constant<TokenName>('admin') },
+  { weight: 1, arbitrary: fc.constant<TokenName>('api') },
+);
+
+/** Credentials first: 401 for wrong ones, 403 for the API token; undefined when the request gets through. */
+function adminAuthStatus(auth: AuthCase, token: TokenName): number | undefined {
+  if (auth !== 'valid') return 401;
+  return token === 'admin' ? undefined : 403;
+}
+
+const isWellFormedId = (segment: string) => ID_SHAPE.test(decodeSegment(segment));
+
+const VALID_LIMITS = ['1', '2', '50', '100', '050'];
+const INVALID_LIMITS = ['0', '101', '-1', '1.5', 'ten', '', '1e2', '0050', 'constructor', '1,2'];
+/** Cursors none of the lists gave out, and (base64url of `v:1`) one of the other list. */
+const FORGED_CURSORS = ['forged', 'x'.repeat(2000), '%00', 'cDo'];
+/** Real cursors: of the policies list after the seeded campaign, of a versions list after version 1. */
+const SEEDED_CURSOR = Buffer.from(`p:${CAMPAIGN_ID}`).toString('base64url');
+const VERSION_1_CURSOR = Buffer.from('v:1').toString('base64url');
+
+const pageQuery = fc.record({
+  limit: fc.oneof(
+    { weight: 3, arbitrary: fc.constant<string | undefined>(undefined) },
+    { weight: 2, arbitrary: fc.constantFrom<string | undefined>(...VALID_LIMITS) },
+    { weight: 1, arbitrary: fc.constantFrom<string | undefined>(...INVALID_LIMITS) },
+  ),
+  cursor: fc.oneof(
+    { weight: 4, arbitrary: fc.constant<string | undefined>(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom<string | undefined>(SEEDED_CURSOR, VERSION_1_CURSOR) },
+    { weight: 1, arbitrary: fc.constantFrom<string | undefined>(...FORGED_CURSORS) },
+  ),
+});
+
+function pageQueryText(page: { limit: string | undefined; cursor: string | undefined }): string[] {
+  return [
+    ...(page.limit === undefined ? [] : [`limit=${encodeURIComponent(page.limit)}`]),
+    ...(page.cursor === undefined ? [] : [`cursor=${encodeURIComponent(page.cursor)}`]),
+  ];
+}
+
+/** The handler's own check of the query: 400 for a limit outside 1–100 or an empty or over-long cursor. */
+function pageParamsStatus(page: {
+  limit: string | undefined;
+  cursor: string | undefined;
+}): number | undefined {
+  const limit = page.limit;
+  if (limit !== undefined && (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 100))
+    return 400;
+  if (page.cursor !== undefined && (page.cursor === '' || page.cursor.length > 1024)) return 400;
+  return undefined;
+}
+
+/** The store's check of the cursor: only a cursor of this list (policies `p:…`, versions `v:<n>`) is read. */
+function cursorStatus(cursor: string | undefined, list: 'p' | 'v'): number | undefined {
+  if (cursor === undefined) return undefined;
+  const ours = list === 'p' ? SEEDED_CURSOR : VERSION_1_CURSOR;
+  return cursor === ours ? undefined : 400;
+}
+
+const policyRead = fc
+  .record({
+    shape: fc.constantFrom('list', 'get', 'versions'),
+    campaign: campaignSegment,
+    page: pageQuery,
+    auth: authCase,
+    token: adminRouteToken,
+    noise: visibleAscii,
+  })
+  .map((r) => {
+    const known = isKnownCampaign(r.campaign);
+    let path: string;
+    let status: number;
+    const auth = adminAuthStatus(r.auth, r.token);
+    if (r.shape === 'list') {
+      path = `/campaigns${joinQuery(...pageQueryText(r.page))}`;
+      status = auth ?? pageParamsStatus(r.page) ?? cursorStatus(r.page.cursor, 'p') ?? 200;
+    } else if (r.shape === 'get') {
+      path = `/campaigns/${r.campaign}`;
+      status = auth ?? (known ? 200 : 404);
+    } else {
+      path = `/campaigns/${r.campaign}/versions${joinQuery(...pageQueryText(r.page))}`;
+      status = auth ?? pageParamsStatus(r.page) ?? (known ? (cursorStatus(r.page.cursor, 'v') ?? 200) : 404);
+    }
+    return withDescription({
+      family: `policy-${r.shape}`,
+      method: 'GET',
+      path,
+      auth: r.auth,
+      token: r.token,
+      authNoise: r.noise,
+      headers: {},
+      chunked: false,
+      expected: [status],
+    });
+  });
+
+type PolicyBodyKind = 'stored' | 'valid' | 'invalid' | 'malformed';
+
+/** One change that makes a policy body invalid, whatever else it holds. */
+const policyMutation: fc.Arbitrary<(body: Record<string, Json>) => Json> = fc.oneof(
+  fc.constantFrom(...Object.keys(SEEDED_POLICY)).map((key) => (body: Record<string, Json>) => {
+    delete body[key];
+    return body;
+  }),
+  fc
+    .tuple(
+      fc.constantFrom(...Object.keys(SEEDED_POLICY)),
+      fc.constantFrom<Json>(null, 'x', -1, [], {}, true, 'Infinity'),
+    )
+    // An empty list is a valid requiredSkills.
+    .filter(([key, value]) => !(key === 'requiredSkills' && Array.isArray(value)))
+    .map(([key, value]) => (body: Record<string, Json>) => {
+      setOwn(body, key, value);
+      return body;
+    }),
+  fc
+    .tuple(
+      fc.constantFrom(...HOSTILE_KEYS, 'membershipx', 'version', 'updatedAt'),
+      fc.jsonValue({ maxDepth: 2 }),
+    )
+    .map(([key, value]) => (body: Record<string, Json>) => {
+      setOwn(body, key, value as Json);
+      return body;
+    }),
+  fc
+    .constantFrom<[string, Json]>(
+      ['maxAgents', 0],
+      ['maxAgents', 1.5],
+      ['capacityThreshold', 1.01],
+      ['timezone', 'Mars/Base'],
+      ['callingHours', { start: '09:00', end: '09:00' }],
+      ['allowedAgentTimezones', ['UTC', 'UTC']],
+      ['allowedAgentTimezones', []],
+      ['requiredSkills', ['a', 'a']],
+      ['minWindowOverlapMinutes', 1441],
+      ['cxoneSkillId', 0],
+      ['campaignId', 'another-campaign'],
+      ['campaignId', ''],
+    )
+    .map(([key, value]) => (body: Record<string, Json>) => {
+      setOwn(body, key, value);
+      return body;
+    }),
+  fc.constantFrom<Json>([], 'policy', 42, null).map((value) => () => value),
+);
+
+const policyBody: fc.Arbitrary<{ body: Buffer; kind: PolicyBodyKind }> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ body: json(SEEDED_POLICY), kind: 'stored' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ maxAgents: fc.integer({ min: 1, max: 49 }), withId: fc.boolean() })
+      .map(({ maxAgents, withId }) => ({
+        body: json({ ...SEEDED_POLICY, maxAgents, ...(withId ? { campaignId: CAMPAIGN_ID } : {}) }),
+        kind: 'valid' as const,
+      })),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.array(policyMutation, { minLength: 1, maxLength: 3 }).map((mutations) => {
+      let body: Json = JSON.parse(JSON.stringify(SEEDED_POLICY)) as Json;
+      for (const mutate of mutations) {
+        body = body !== null && typeof body === 'object' && !Array.isArray(body) ? mutate(body) : body;
+      }
+      return { body: json(body), kind: 'invalid' as const };
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('{', '{"maxAgents":', '[1,]', '', 'null null', `${JSON.stringify(SEEDED_POLICY)},`)
+      .map((text) => ({ body: Buffer.from(text), kind: 'malformed' as const })),
+  },
+);
+
+/** If-Match values that never match version 1 of the seeded campaign (strong comparison). */
+const STALE_IF_MATCH = ['"2"', '"999"', '"0"', 'W/"1"', '1', '"x"', '"1', '"01"', ''];
+const ifMatchHeader = fc.oneof(
+  { weight: 2, arbitrary: fc.constant<string | undefined>(undefined) },
+  { weight: 2, arbitrary: fc.constantFrom<string | undefined>(...STALE_IF_MATCH) },
+  { weight: 1, arbitrary: fc.constantFrom<string | undefined>('"1"', '*', '"7", "1"') },
+);
+const ifNoneMatchHeader = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<string | undefined>(undefined) },
+  { weight: 1, arbitrary: fc.constantFrom<string | undefined>('*', '"1"', 'W/"1"', '"5"') },
+);
+const FORCE_VALUES = ['true', 'false', '1', '0'];
+const forceQuery = fc.oneof(
+  { weight: 4, arbitrary: fc.constant<string | undefined>(undefined) },
+  { weight: 2, arbitrary: fc.constantFrom<string | undefined>(...FORCE_VALUES) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<string | undefined>('yes', 'TRUE', '', 'constructor', 'true,true'),
+  },
+);
+
+const matchesVersion1 = (header: string | undefined, weak: boolean) =>
+  header !== undefined &&
+  (header.trim() === '*' ||
+    header.split(',').some((tag) => tag.trim() === '"1"' || (weak && tag.trim() === 'W/"1"')));
+
+/**
+ * PUT /campaigns/{campaignId}. Safe by construction: a write to the seeded campaign either fails a precondition
+ * or repeats the stored policy; a campaign that does not exist gets a failing If-Match, an invalid body, or the
+ * seeded campaign's skill (409, decided before CXone is asked).
+ */
+const policyPut = fc
+  .record({
+    campaign: campaignSegment,
+    ifMatch: ifMatchHeader,
+    ifNoneMatch: ifNoneMatchHeader,
+    force: forceQuery,
+    body: policyBody,
+    contentType,
+    auth: authCase,
+    token: adminRouteToken,
+    noise: visibleAscii,
+    chunked: fc.boolean(),
+  })
+  .map((r) => {
+    const known = isKnownCampaign(r.campaign);
+    let { ifMatch, body } = r;
+    // What would replace the seeded policy is sent with a stale If-Match instead.
+    if (known && matchesVersion1(ifMatch, false) && r.body.kind !== 'stored' && r.body.kind !== 'malformed') {
+      ifMatch = '"2"';
+    }
+    // A valid new campaign on a free skill would be created: it is given the seeded campaign's skill.
+    if (!known && body.kind === 'valid') body = { body: json(SEEDED_POLICY), kind: 'stored' };
+    const status = ((): number => {
+      const auth = adminAuthStatus(r.auth, r.token);
+      if (auth) return auth;
+      if (measuredBytes(body.body, r.contentType.value) > MAX_BODY_BYTES) return 413;
+      if (!r.contentType.json) return 415;
+      if (body.kind === 'malformed') return 400;
+      if (r.force !== undefined && !FORCE_VALUES.includes(r.force)) return 400;
+      if (ifMatch !== undefined && (!known || !matchesVersion1(ifMatch, false))) return 412;
+      if (r.ifNoneMatch !== undefined && known && matchesVersion1(r.ifNoneMatch, true)) return 412;
+      if (known && ifMatch === undefined) return 428;
+      if (!isWellFormedId(r.campaign) || body.kind === 'invalid') return 422;
+      return known ? 200 : 409; // the stored policy again; the seeded campaign's skill
+    })();
+    const headers: Record<string, string> = {};
+    if (r.contentType.value !== undefined) headers['content-type'] = r.contentType.value;
+    if (ifMatch !== undefined) headers['if-match'] = ifMatch;
+    if (r.ifNoneMatch !== undefined) headers['if-none-match'] = r.ifNoneMatch;
+    return withDescription({
+      family: 'policy-put',
+      method: 'PUT',
+      path: `/campaigns/${r.campaign}${joinQuery(r.force === undefined ? '' : `force=${encodeURIComponent(r.force)}`)}`,
+      auth: r.auth,
+      token: r.token,
+      authNoise: r.noise,
+      headers,
+      body: body.body,
+      chunked: r.chunked,
+      expected: [status],
+    });
+  });
+
+/** DELETE /campaigns/{campaignId}: never with the seeded campaign's current ETag. */
+const policyDelete = fc
+  .record({
+    campaign: campaignSegment,
+    ifMatch: fc.oneof(
+      fc.constant<string | undefined>(undefined),
+      fc.constantFrom<string | undefined>(...STALE_IF_MATCH),
+      fc.constant<string | undefined>('*'),
+    ),
+    auth: authCase,
+    token: adminRouteToken,
+    noise: visibleAscii,
+  })
+  .map((r) => {
+    const known = isKnownCampaign(r.campaign);
+    const ifMatch = known && r.ifMatch === '*' ? '"3"' : r.ifMatch;
+    const status = adminAuthStatus(r.auth, r.token) ?? (!known ? 404 : ifMatch === undefined ? 428 : 412);
+    return withDescription({
+      family: 'policy-delete',
+      method: 'DELETE',
+      path: `/campaigns/${r.campaign}`,
+      auth: r.auth,
+      token: r.token,
+      authNoise: r.noise,
+      headers: ifMatch === undefined ? {} : { 'if-match': ifMatch },
+      chunked: false,
+      expected: [status],
+    });
+  });
+
+/** Every kind of hostile request, weighted towards the routes where the validation is. */
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 60, arbitrary: submitArbitrary('submit', submitBody) },
   { weight: 3, arbitrary: submitArbitrary('submit-sized', sizedBody) },
@@ -1017,4 +1340,7 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 3, arbitrary: health },
   { weight: 10, arbitrary: wrongMethod },
   { weight: 10, arbitrary: unknownPath },
+  { weight: 6, arbitrary: policyRead },
+  { weight: 12, arbitrary: policyPut },
+  { weight: 3, arbitrary: policyDelete },
 );
