@@ -1,21 +1,137 @@
 // `npm run demo` (with `npm start` running): submits the original spec's example and prints the plan, the CXone
 // calls it caused, the final status with latency and the signed WFM event received. The agent is assigned to the
 // campaign's skill either way; it is active only while its window and the calling hours are open (the plan says).
+// Then it changes the campaign's policy through the API (capacityThreshold 0.3 → 0.6, which the agent's capacity
+// score of 0.51 no longer reaches) and shows the change take effect at once, with no deploy or restart: the
+// re-plan of kind policy_change, the agent inactive on CXone, the policy_changed event; and puts the policy back.
 const api = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 const cxone = `http://127.0.0.1:${process.env.CXONE_SANDBOX_PORT ?? 4010}`;
 const wfm = `http://127.0.0.1:${process.env.WFM_RECEIVER_PORT ?? 4020}`;
 const token = process.env.API_TOKEN ?? 'local-dev-token';
+const adminToken = process.env.API_ADMIN_TOKEN ?? 'local-admin-token';
 const campaignId = '12345678-1234-1234-1234-123456789012';
 const FINAL = new Set(['applied', 'partially_applied', 'rejected', 'failed', 'superseded']);
 
-async function call(method: string, url: string, body?: unknown) {
+async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+  options: { token?: string; headers?: Record<string, string> } = {},
+) {
   const response = await fetch(url, {
     method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${options.token ?? token}`,
+      'content-type': 'application/json',
+      ...options.headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    etag: response.headers.get('etag'),
+    body: text ? JSON.parse(text) : undefined,
+  };
+}
+
+const admin = (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
+  call(method, url, body, { token: adminToken, headers });
+
+type Assignment = {
+  status: string;
+  kind?: string;
+  latencyMs?: number;
+  result?: { active: string[] };
+  error?: string;
+};
+
+async function finalAssignment(assignmentId: string): Promise<Assignment | undefined> {
+  let assignment: Assignment | undefined;
+  for (let i = 0; i < 120; i++) {
+    assignment = (await call('GET', `${api}/assignments/${assignmentId}`)).body;
+    if (assignment && FINAL.has(assignment.status)) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return assignment;
+}
+
+async function skillMembers(skillId: number) {
+  const state = (await call('GET', `${cxone}/sandbox/state`)).body as {
+    skills: Record<string, Array<{ userId: string; isActive: boolean; proficiency: number }>>;
+  };
+  return state.skills[String(skillId)] ?? [];
+}
+
+/** The policy change of the demo: one field, If-Match on the current version, and the effect it has at once. */
+async function changePolicy(): Promise<boolean> {
+  const policyUrl = `${api}/campaigns/${campaignId}`;
+  const current = await admin('GET', policyUrl);
+  if (current.status !== 200)
+    throw new Error(`GET policy answered ${current.status}: ${JSON.stringify(current.body)}`);
+  const {
+    version,
+    updatedAt: _at,
+    ...policy
+  } = current.body as Record<string, unknown> & { version: number };
+  const changedAt = new Date().toISOString();
+  const changed = await admin(
+    'PUT',
+    policyUrl,
+    { ...policy, capacityThreshold: 0.6 },
+    { 'if-match': `"${version}"` },
+  );
+  if (changed.status !== 200)
+    throw new Error(`PUT policy answered ${changed.status}: ${JSON.stringify(changed.body)}`);
+  console.log(
+    `\nPolicy changed through the API: version ${version} → ${changed.body.version} (ETag ${changed.etag}), ` +
+      `capacityThreshold ${policy.capacityThreshold} → 0.6`,
+  );
+  const stale = await admin('PUT', policyUrl, policy, { 'if-match': `"${version}"` });
+  console.log(`The same change with the old ETag "${version}": ${stale.status} ${stale.body?.title ?? ''}`);
+
+  let event: { data: { assignmentId?: string; previousVersion?: number; version?: number } } | undefined;
+  for (let i = 0; i < 60 && !event; i++) {
+    const received = (await call('GET', `${wfm}/received`)).body as Array<{
+      receivedAt: string;
+      body: string;
+    }>;
+    event = received
+      .filter((r) => r.receivedAt >= changedAt)
+      .map((r) => JSON.parse(r.body))
+      .find(
+        (e) =>
+          e.type === 'com.cxone-assignments.campaign.policy_changed' &&
+          e.data.version === changed.body.version,
+      );
+    if (!event) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const replanId = event?.data.assignmentId;
+  const replan = replanId ? await finalAssignment(replanId) : undefined;
+  table('Effect of the policy change (no deploy, no restart)', [
+    {
+      event: 'campaign.policy_changed',
+      versions: `${event?.data.previousVersion} → ${event?.data.version}`,
+      replan: replanId ?? '(none)',
+      kind: replan?.kind,
+      status: replan?.status,
+      activeAfter: (replan?.result?.active ?? []).join(', ') || '(nobody)',
+    },
+  ]);
+  table(
+    `CXone skill ${policy.cxoneSkillId} now`,
+    (await skillMembers(Number(policy.cxoneSkillId))).map(({ userId, isActive, proficiency }) => ({
+      userId,
+      isActive,
+      proficiency,
+    })),
+  );
+
+  const restored = await admin('PUT', policyUrl, policy, { 'if-match': changed.etag ?? '' });
+  console.log(
+    `\nPolicy put back as it was: ${restored.status}, version ${restored.body?.version} (ETag ${restored.etag})`,
+  );
+  return replan?.status === 'applied' && restored.status === 200;
 }
 
 function table(title: string, rows: Array<Record<string, unknown>>): void {
@@ -95,7 +211,8 @@ async function main(): Promise<void> {
       };
     }),
   );
-  if (assignment?.status !== 'applied') process.exitCode = 1;
+  const policyChangeApplied = await changePolicy();
+  if (assignment?.status !== 'applied' || !policyChangeApplied) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
