@@ -210,13 +210,19 @@ function samePolicy(a: CampaignPolicy, b: CampaignPolicy): boolean {
 }
 
 /**
- * Creates or replaces a campaign's policy. Checks in order: preconditions (412/428), the body (schema, campaignId),
+ * Creates or replaces a campaign's policy. Checks in order: the path's campaignId, preconditions (412/428), the body
+ * (schema, campaignId),
  * the skill when it is new to the campaign (another campaign's → skill_taken; on CXone: known, outbound, Personal
  * Connection), then the campaign's current desired state under the new policy (refused unless `force`). A stored
  * change re-plans the campaign (a `policy_change` dispatch) and sends `campaign.policy_changed`.
  */
 export async function putPolicy(deps: PolicyDeps, request: PutPolicyRequest): Promise<PutPolicyOutcome> {
   const { campaignId } = request;
+  // No campaign can have this id: refused as the request would be without preconditions (RFC 9110 §13.2.1).
+  if (!IdSchema.safeParse(campaignId).success) {
+    const parsed = parsePolicy(campaignId, request.body);
+    return { kind: 'invalid', issues: parsed.ok ? [] : parsed.issues };
+  }
   const current = await getPolicy(deps, campaignId);
   const refused = preconditionOutcome(current, request);
   if (refused) return refused;

@@ -24,9 +24,15 @@ const RUN_TIMEOUT_MS = 180_000;
 // and answers them with its documented 422 and 409; JSON Schema cannot express them. Conditional requests are
 // refused when their ETag is not the current one (412) or missing (428), which no schema can know either. So these
 // count as acceptance-compatible; a 400, 413, 415, 3xx or 5xx for schema-valid data still fails the check.
+// A list cursor is opaque: only one the list gave out is read, any other string (schema-valid or not) is the
+// documented 400.
 const CONFIG = `
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "401", "403", "404", "409", "412", "422", "428"]
+
+[[operations]]
+include-operation-id = ["listCampaigns", "listCampaignVersions"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404"]
 `;
 
 let stack: LocalStack;

@@ -1277,10 +1277,12 @@ const policyPut = fc
       if (!r.contentType.json) return 415;
       if (body.kind === 'malformed') return 400;
       if (r.force !== undefined && !FORCE_VALUES.includes(r.force)) return 400;
+      // An id no campaign can have is refused before any precondition.
+      if (!isWellFormedId(r.campaign)) return 422;
       if (ifMatch !== undefined && (!known || !matchesVersion1(ifMatch, false))) return 412;
       if (r.ifNoneMatch !== undefined && known && matchesVersion1(r.ifNoneMatch, true)) return 412;
       if (known && ifMatch === undefined) return 428;
-      if (!isWellFormedId(r.campaign) || body.kind === 'invalid') return 422;
+      if (body.kind === 'invalid') return 422;
       return known ? 200 : 409; // the stored policy again; the seeded campaign's skill
     })();
     const headers: Record<string, string> = {};

@@ -202,6 +202,14 @@ describe('putPolicy: preconditions', () => {
     });
   });
 
+  it('refuses a campaignId no campaign can have before any precondition, with the body’s errors', async () => {
+    const outcome = await put('bad id', { ...bodyOf(), maxAgents: 0 }, { ifMatch: [3] });
+    expect(outcome.kind === 'invalid' && outcome.issues.map((i) => i.path)).toEqual([
+      'campaignId',
+      'maxAgents',
+    ]);
+  });
+
   it('replaces with a matching If-Match (one of several, or *) as the next version', async () => {
     const outcome = await put(CAMPAIGN_ID, bodyOf({ maxAgents: 1 }), { ifMatch: [7, 3] });
     expect(outcome).toMatchObject({ kind: 'replaced', stored: { version: 4 }, previousVersion: 3 });
