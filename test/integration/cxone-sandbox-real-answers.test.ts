@@ -385,6 +385,17 @@ describe('client authentication with secrets holding + / = : %', () => {
     expect(reply.body).toEqual({ error: 'invalid_client', errorDescription: expect.any(String) });
   });
 
+  it("keeps RFC 6749 form-encoded Basic credentials on the campaign target's /oauth2/token", async () => {
+    const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+    const reply = await call<TokenBody>(special.url, '/oauth2/token', {
+      method: 'POST',
+      headers: { authorization: basic(encode(credentials.clientId), encode(credentials.clientSecret)) },
+      form: { grant_type: 'client_credentials' },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body.access_token).toEqual(expect.any(String));
+  });
+
   it('accepts client_secret_post: client_id and client_secret in the form body', async () => {
     const reply = await tokenRequest({
       form: { client_id: credentials.clientId, client_secret: credentials.clientSecret },

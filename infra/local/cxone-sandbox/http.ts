@@ -138,19 +138,30 @@ export function parseFormBody(body: string, contentType: string | undefined): Re
 }
 
 /**
- * `Authorization: Basic base64(clientId:clientSecret)` → the pair, or undefined. The parts are taken RAW, as CXone
- * and the clients that work with it do — not form-decoded as RFC 6749 §2.3.1 would have it, so a secret holding
- * `+`, `%` or `=` is compared byte for byte. The split is at the FIRST colon: a clientId has none, a secret may.
+ * `Authorization: Basic base64(clientId:clientSecret)` → the pair, or undefined. By default the parts are taken
+ * RAW, as CXone and the clients that work with it do, so a secret holding `+`, `%` or `=` is compared byte for
+ * byte; `formEncoded` decodes them as RFC 6749 §2.3.1 has it (the campaign target's standard OAuth endpoint). The
+ * split is at the FIRST colon: a clientId has none, a secret may.
  */
 export function parseBasicAuth(
   authorization: string | undefined,
+  options: { formEncoded?: boolean } = {},
 ): { id: string; secret: string } | undefined {
   const match = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
-  return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+  const part = options.formEncoded ? formDecode : (raw: string) => raw;
+  return { id: part(decoded.slice(0, colon)), secret: part(decoded.slice(colon + 1)) };
+}
+
+function formDecode(part: string): string {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return part;
+  }
 }
 
 export function parseBearer(authorization: string | undefined): string | undefined {

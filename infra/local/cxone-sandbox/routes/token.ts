@@ -28,15 +28,17 @@ export function routeToken(runtime: SandboxRuntime, request: SandboxRequest): Ro
 
 /**
  * Client authentication, either method, never both (RFC 6749 §2.3): `client_secret_basic` (Authorization: Basic of
- * the raw `clientId:clientSecret`, see parseBasicAuth) or `client_secret_post` (client_id and client_secret in the
- * form, form-decoded like every form field).
+ * the raw `clientId:clientSecret` on CXone's /auth/token, form-encoded parts on /oauth2/token; see parseBasicAuth)
+ * or `client_secret_post` (client_id and client_secret in the form, form-decoded like every form field).
  */
 function authenticateClient(
   runtime: SandboxRuntime,
   request: SandboxRequest,
   form: Record<string, string>,
 ): string {
-  const basic = parseBasicAuth(headerValue(request.headers, 'authorization'));
+  const basic = parseBasicAuth(headerValue(request.headers, 'authorization'), {
+    formEncoded: request.path === '/oauth2/token',
+  });
   const inForm = form.client_id !== undefined || form.client_secret !== undefined;
   if (basic && inForm) {
     throw new CxoneHttpError(400, 'invalid_request', 'Use one client authentication method, not both');
