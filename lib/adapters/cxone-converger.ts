@@ -8,7 +8,7 @@ import {
   CxonePermanentError,
   CxoneRetryableError,
 } from '../cxone/errors.ts';
-import type { CxoneAssignmentClient } from '../cxone/types.ts';
+import type { CxoneConvergeClient } from '../cxone/types.ts';
 import type { AgentPlan } from '../domain/types.ts';
 
 /** CXone refused the service's credentials, or the secret holding them is malformed: a person must fix it. */
@@ -29,10 +29,10 @@ export interface CxoneConvergerOptions {
 
 /** The dispatcher's port onto the CXone client: load balancing included, CXone errors mapped to retry or refuse. */
 export class CxoneConverger implements CampaignConverger {
-  private readonly client: CxoneAssignmentClient;
+  private readonly client: CxoneConvergeClient;
   private readonly onAuthFailure: ((failure: CxoneAuthFailure) => void) | undefined;
 
-  constructor(client: CxoneAssignmentClient, options: CxoneConvergerOptions = {}) {
+  constructor(client: CxoneConvergeClient, options: CxoneConvergerOptions = {}) {
     this.client = client;
     this.onAuthFailure = options.onAuthFailure;
   }

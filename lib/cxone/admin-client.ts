@@ -5,11 +5,13 @@ import type { SkillAssignment, SkillDiff } from '../domain/types.ts';
 import {
   parseAgentFailures,
   parseAgents,
+  parseSkill,
   parseSkillAgents,
   requireUrl,
   type SkillMember,
   tenantIdFromIdToken,
 } from './admin-responses.ts';
+import { CxonePermanentError } from './errors.ts';
 import {
   type ClientRuntime,
   getToken,
@@ -24,6 +26,7 @@ import type {
   CampaignTarget,
   ConvergeResult,
   CxoneAssignmentClient,
+  CxoneSkill,
   FailedAgent,
 } from './types.ts';
 import { alreadyConverged, explainRemaining, summarizeApplied } from './verify.ts';
@@ -274,9 +277,29 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
     });
   }
 
+  /** `GET /skills/{skillId}`; undefined when CXone answers 404 (no such skill) or 204 (nothing to show). */
+  async function getSkill(skillId: number, ctx: CallContext): Promise<CxoneSkill | undefined> {
+    return withSession(runtime, async (session) => {
+      const base = await apiBase(session, ctx);
+      try {
+        const { status, body } = await api(session, {
+          method: 'GET',
+          url: `${base}/skills/${encodeURIComponent(String(skillId))}`,
+          operation: 'GET /skills/{skillId}',
+          ctx,
+        });
+        return status === 204 ? undefined : parseSkill(body);
+      } catch (error) {
+        if (error instanceof CxonePermanentError && error.status === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
   return {
     target: 'admin',
     converge,
+    getSkill,
   };
 }
 

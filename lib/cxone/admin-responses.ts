@@ -2,6 +2,7 @@
 import type { SkillAssignment } from '../domain/types.ts';
 import { CxonePermanentError } from './errors.ts';
 import { isRecord } from './http.ts';
+import type { CxoneSkill } from './types.ts';
 
 export interface Page<T> {
   items: T[];
@@ -87,4 +88,25 @@ export function parseAgentFailures(body: unknown): Array<{ agentId: number; reas
     const reason = typeof item.error === 'string' && item.error !== '' ? item.error : 'refused by CXone';
     return [{ agentId, reason: reason.slice(0, 300) }];
   });
+}
+
+/**
+ * `GET /skills/{skillId}`: NICE's current definition answers the skill as one flat object; older versions wrapped it
+ * in `skills: [ … ]`. Both are read. A missing `isOutbound` reads as false (not an outbound skill).
+ */
+export function parseSkill(body: unknown): CxoneSkill {
+  const item = isRecord(body) && Array.isArray(body.skills) ? body.skills[0] : body;
+  const skillId = isRecord(item) ? Number(item.skillId) : Number.NaN;
+  if (!isRecord(item) || !Number.isInteger(skillId) || typeof item.skillName !== 'string') {
+    throw new CxonePermanentError('GET /skills/{skillId}: the answer does not describe a skill', {
+      operation: 'GET /skills/{skillId}',
+    });
+  }
+  return {
+    skillId,
+    skillName: item.skillName,
+    isOutbound: item.isOutbound === true,
+    ...(typeof item.outboundStrategy === 'string' ? { outboundStrategy: item.outboundStrategy } : {}),
+    ...(typeof item.isActive === 'boolean' ? { isActive: item.isActive } : {}),
+  };
 }

@@ -6,6 +6,7 @@
  */
 import { diffSkillAssignments, isEmptyDiff } from '../domain/diff.ts';
 import type { SkillAssignment } from '../domain/types.ts';
+import { CxoneUnsupportedError } from './errors.ts';
 import { isRecord } from './http.ts';
 import { type ClientRuntime, postTokenForm, type Session, sendAuthorized, withSession } from './session.ts';
 import type {
@@ -83,6 +84,13 @@ export function createCampaignAgentsClient(options: { runtime: ClientRuntime }):
   return {
     target: 'campaign-agents',
     converge,
+    getSkill: async (skillId) => {
+      throw new CxoneUnsupportedError(
+        `GET /skills/${skillId}: the campaign-agents target has no skill lookup (the original spec's contract ` +
+          'knows campaigns, not CXone skills); use the admin target to check a skill',
+        { operation: 'GET /skills/{skillId}' },
+      );
+    },
   };
 }
 

@@ -22,6 +22,7 @@ export {
   CxoneError,
   CxonePermanentError,
   CxoneRetryableError,
+  CxoneUnsupportedError,
 } from './errors.ts';
 export type { RetryEvent } from './http.ts';
 export type {
@@ -29,6 +30,8 @@ export type {
   CampaignTarget,
   ConvergeResult,
   CxoneAssignmentClient,
+  CxoneConvergeClient,
+  CxoneSkill,
   FailedAgent,
 } from './types.ts';
 

@@ -2,7 +2,7 @@ import { balanceOnConflict, MAX_BALANCING_ROUNDS } from '../domain/load-balance.
 import { toSkillAssignments } from '../domain/planner.ts';
 import type { AgentPlan } from '../domain/types.ts';
 import { CxoneConflictError } from './errors.ts';
-import type { CallContext, CampaignTarget, ConvergeResult, CxoneAssignmentClient } from './types.ts';
+import type { CallContext, CampaignTarget, ConvergeResult, CxoneConvergeClient } from './types.ts';
 
 export interface BalancedConvergeResult extends ConvergeResult {
   /** userIds made inactive by load balancing, sorted; empty when CXone accepted the first plan. */
@@ -17,7 +17,7 @@ export interface BalancedConvergeResult extends ConvergeResult {
  * dropping anyone, is rethrown: the loop always ends (the Go sketch re-sent the same agents forever).
  */
 export async function convergeWithBalancing(
-  client: CxoneAssignmentClient,
+  client: CxoneConvergeClient,
   target: CampaignTarget,
   plan: AgentPlan[],
   ctx: CallContext,

@@ -62,6 +62,11 @@ export class CxoneConflictError extends CxoneError {
   }
 }
 
+/** The selected target cannot do this at all (e.g. the campaign-agents contract has no skill lookup). */
+export class CxoneUnsupportedError extends CxoneError {
+  override name = 'CxoneUnsupportedError';
+}
+
 /** The credentials secret is missing fields or malformed. Names the fields, never their values. */
 export class CxoneCredentialsError extends CxoneAuthError {
   override name = 'CxoneCredentialsError';

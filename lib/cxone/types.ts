@@ -38,9 +38,27 @@ export interface ConvergeResult {
   cxoneMs: number;
 }
 
+/** A CXone skill as `GET /skills/{skillId}` describes it (the fields the service looks at). */
+export interface CxoneSkill {
+  skillId: number;
+  skillName: string;
+  isOutbound: boolean;
+  /** e.g. `Personal Connection` for a preview/predictive dialer skill; empty or absent for inbound skills. */
+  outboundStrategy?: string;
+  isActive?: boolean;
+}
+
 /** What the dispatcher uses, whatever the target. Create one per Lambda container and reuse it (token cache). */
 export interface CxoneAssignmentClient {
   readonly target: 'admin' | 'campaign-agents';
   /** Read → diff → write only the differences → verifying read. Throws the errors of ./errors.ts. */
   converge(target: CampaignTarget, desired: SkillAssignment[], ctx: CallContext): Promise<ConvergeResult>;
+  /**
+   * The skill's description, or undefined when CXone does not know the skill (404). The `campaign-agents` target
+   * has no skill lookup and throws CxoneUnsupportedError.
+   */
+  getSkill(skillId: number, ctx: CallContext): Promise<CxoneSkill | undefined>;
 }
+
+/** The part of the client that converges a skill (what load balancing and the dispatcher's adapter need). */
+export type CxoneConvergeClient = Pick<CxoneAssignmentClient, 'target' | 'converge'>;

@@ -184,6 +184,24 @@ describe('admin target converges the sandbox', () => {
   });
 });
 
+describe('admin target skill lookup', () => {
+  it('tells an outbound Personal Connection skill from an inbound one, and an unknown skill', async () => {
+    const cxone = client();
+    await expect(cxone.getSkill(4501235, ctx())).resolves.toMatchObject({
+      skillId: 4501235,
+      isOutbound: true,
+      outboundStrategy: 'Personal Connection',
+    });
+    await expect(cxone.getSkill(4509999, ctx())).resolves.toMatchObject({
+      skillId: 4509999,
+      isOutbound: false,
+    });
+    await expect(cxone.getSkill(999, ctx())).resolves.toBeUndefined();
+    const skillCalls = (await apiRequests()).filter((entry) => /\/skills\/\d+$/.test(entry.path));
+    expect(skillCalls.map((entry) => entry.status)).toEqual([200, 200, 404]);
+  });
+});
+
 describe('admin target agent directory', () => {
   it("lists the tenant's agents once for several converges that start together", async () => {
     const skills = [4501234, 4502001, 4502002, 4502003, 4502004].map((skillId, i) => ({

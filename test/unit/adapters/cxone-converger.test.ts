@@ -12,7 +12,7 @@ import {
   CxonePermanentError,
   CxoneRetryableError,
 } from '../../../lib/cxone/errors.ts';
-import type { CxoneAssignmentClient } from '../../../lib/cxone/types.ts';
+import type { CxoneConvergeClient } from '../../../lib/cxone/types.ts';
 import type { AgentPlan } from '../../../lib/domain/types.ts';
 import { CREDENTIALS, FakeCxone } from '../cxone/fake-cxone.ts';
 import { fakeClock, scriptedFetch } from '../cxone/fakes.ts';
@@ -23,7 +23,7 @@ const plan: AgentPlan[] = [
   { userId: 'user-1', active: true, reason: 'active', overlapMinutes: 480, capacityScore: 1, proficiency: 1 },
 ];
 
-function failingClient(error: Error): CxoneAssignmentClient {
+function failingClient(error: Error): CxoneConvergeClient {
   return {
     target: 'admin',
     converge: async () => {
@@ -32,7 +32,7 @@ function failingClient(error: Error): CxoneAssignmentClient {
   };
 }
 
-function converger(client: CxoneAssignmentClient) {
+function converger(client: CxoneConvergeClient) {
   const alarms: CxoneAuthFailure[] = [];
   return { converger: new CxoneConverger(client, { onAuthFailure: (f) => alarms.push(f) }), alarms };
 }

@@ -10,7 +10,7 @@ import {
   type CxoneCredentials,
   staticCredentials,
 } from '../../../lib/cxone/credentials.ts';
-import { CxoneAuthError, CxonePermanentError } from '../../../lib/cxone/errors.ts';
+import { CxoneAuthError, CxonePermanentError, CxoneUnsupportedError } from '../../../lib/cxone/errors.ts';
 import type { CallContext, CxoneAssignmentClient } from '../../../lib/cxone/types.ts';
 import type { SkillAssignment } from '../../../lib/domain/types.ts';
 import { API, CREDENTIALS, FakeCxone, ISSUER } from './fake-cxone.ts';
@@ -187,6 +187,53 @@ describe('admin target converge', () => {
     expect(error).toMatchObject({ status: 403 });
     expect((error as Error).message).toContain('Role lacks permission');
     expect(calls.filter((call) => call.method === 'POST' && call.url.href.startsWith(API))).toHaveLength(1);
+  });
+});
+
+describe('admin target skill lookup', () => {
+  it('reads GET /skills/{skillId} as NICE defines it', async () => {
+    const { client, ctx, paths } = setup(new FakeCxone());
+    await expect(client.getSkill(42, ctx)).resolves.toEqual({
+      skillId: 42,
+      skillName: 'Outbound PC',
+      isOutbound: true,
+      outboundStrategy: 'Personal Connection',
+      isActive: true,
+    });
+    expect(paths().at(-1)).toBe('GET /inContactAPI/services/v30.0/skills/42');
+  });
+
+  it('reads the older shape that wraps the skill in skills[], and a missing isOutbound as inbound', async () => {
+    const cxone = new FakeCxone();
+    cxone.skillDetails = { skills: [{ skillId: 42, skillName: 'Inbound', outboundStrategy: '' }] };
+    const { client, ctx } = setup(cxone);
+    await expect(client.getSkill(42, ctx)).resolves.toEqual({
+      skillId: 42,
+      skillName: 'Inbound',
+      isOutbound: false,
+      outboundStrategy: '',
+    });
+  });
+
+  it('answers undefined for a skill CXone does not know (404) and refuses an answer that is no skill', async () => {
+    const cxone = new FakeCxone();
+    const { client, ctx } = setup(cxone);
+    await expect(client.getSkill(999, ctx)).resolves.toBeUndefined();
+    cxone.skillDetails = { businessUnitId: 1 };
+    await expect(client.getSkill(42, ctx)).rejects.toBeInstanceOf(CxonePermanentError);
+  });
+
+  it('is not supported by the campaign-agents target, which says so', async () => {
+    const client = createCxoneClient({
+      target: 'campaign-agents',
+      credentials: staticCredentials(CREDENTIALS),
+      fetch: async () => new Response(),
+    });
+    const error = await client
+      .getSkill(42, { correlationId: 'c', deadline: Date.now() + 1000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CxoneUnsupportedError);
+    expect((error as Error).message).toContain('campaign-agents target has no skill lookup');
   });
 });
 

@@ -41,6 +41,16 @@ export class FakeCxone {
   accessKeySecret = CREDENTIALS.accessKeySecret;
   idTokenClaims: object = { tenantId: TENANT_ID };
   readonly skillId = 42;
+  /** What `GET /skills/42` answers (NICE's current definition: one flat object). */
+  skillDetails: unknown = {
+    skillId: 42,
+    skillName: 'Outbound PC',
+    mediaTypeId: 4,
+    isActive: true,
+    isOutbound: true,
+    outboundStrategy: 'Personal Connection',
+    campaignId: 7,
+  };
 
   constructor(initial: SkillAssignment[] = [], userCount = 20) {
     this.users = new Set(Array.from({ length: userCount }, (_, i) => `user-${i + 1}`));
@@ -78,6 +88,7 @@ export class FakeCxone {
     const sub = pathname.replace('/inContactAPI/services/v30.0', '');
     if (sub === '/agents' && request.method === 'GET') return this.listAgents(request.url);
     if (sub === `/skills/${this.skillId}/agents`) return this.skillAgents(request);
+    if (sub === `/skills/${this.skillId}` && request.method === 'GET') return json(200, this.skillDetails);
     return json(404, { error: 'not_found', error_description: `no route ${sub}` });
   }
 
