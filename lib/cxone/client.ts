@@ -33,6 +33,7 @@ export type {
   CxoneConvergeClient,
   CxoneSkill,
   FailedAgent,
+  MembershipScope,
 } from './types.ts';
 
 export const DEFAULT_API_VERSION = 'v30.0';

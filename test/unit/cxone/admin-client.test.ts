@@ -113,8 +113,10 @@ describe('admin target converge', () => {
     const cxone = new FakeCxone([a('user-1'), a('user-2'), a('user-3')]);
     const { client, ctx, paths } = setup(cxone);
     const desired = [a('user-2', false, 4), a('user-3'), a('user-4')];
-    const result = await client.converge(target, desired, ctx);
+    const earlier = ['user-1', 'user-2', 'user-3'];
+    const result = await client.converge(target, desired, ctx, { mode: 'managed', managed: earlier });
     expect(result).toMatchObject({ added: ['user-4'], updated: ['user-2'], removed: ['user-1'], writes: 3 });
+    expect(result.released).toEqual(['user-1']);
     expect(result.before).toEqual([a('user-1'), a('user-2'), a('user-3')]);
     expect(cxone.assignments().sort((x, y) => x.userId.localeCompare(y.userId))).toEqual(desired);
     expect(paths().filter((path) => !path.startsWith('GET') && !path.includes('token'))).toEqual([

@@ -41,6 +41,10 @@ function capacityClient(capacity: number | ((attempt: number) => number | undefi
         verified: true,
         before: [],
         current: desired,
+        hiddenAgents: 0,
+        foreign: [],
+        released: [],
+        revealed: [],
         cxoneMs: 5,
       };
       return result;
