@@ -9,6 +9,7 @@ import {
   CxoneRetryableError,
 } from '../cxone/errors.ts';
 import type { CxoneConvergeClient } from '../cxone/types.ts';
+import type { MembershipScope } from '../domain/membership.ts';
 import type { AgentPlan } from '../domain/types.ts';
 
 /** CXone refused the service's credentials, or the secret holding them is malformed: a person must fix it. */
@@ -41,9 +42,10 @@ export class CxoneConverger implements CampaignConverger {
     target: ConvergeTarget,
     plan: AgentPlan[],
     context: ConvergeContext,
+    scope: MembershipScope,
   ): Promise<ConvergeOutcome> {
     try {
-      const result = await convergeWithBalancing(this.client, target, plan, context);
+      const result = await convergeWithBalancing(this.client, target, plan, context, scope);
       return {
         plan: result.plan,
         dropped: result.dropped,
@@ -57,6 +59,10 @@ export class CxoneConverger implements CampaignConverger {
         writes: result.writes,
         verified: result.verified,
         cxoneMs: result.cxoneMs,
+        hiddenAgents: result.hiddenAgents,
+        foreign: result.foreign,
+        released: result.released,
+        revealed: result.revealed,
       };
     } catch (error) {
       if (error instanceof CxoneAuthError) {
@@ -84,6 +90,7 @@ export function mapCxoneError(error: unknown): Error {
       { cause: error },
     );
   }
+  // Includes the Admin API's 409 ("Invalid Permissions"): a refusal, never a reason to deactivate anyone.
   if (error instanceof CxonePermanentError) {
     return new PermanentRefusalError(`CXone refused the change: ${error.message}`, error.status, {
       cause: error,
