@@ -43,7 +43,7 @@ export interface AdminClientOptions {
 const DEFAULT_AGENT_DIRECTORY_MAX_AGE_MS = 5 * 60_000;
 const DEFAULT_SCOPE: MembershipScope = { mode: 'managed', managed: [] };
 
-export interface Counter {
+interface Counter {
   reads: number;
   writes: number;
 }
