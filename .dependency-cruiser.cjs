@@ -79,6 +79,40 @@ module.exports = {
       to: { path: '^functions/' },
     },
     {
+      name: 'retry-imports-no-other-layer',
+      comment:
+        'lib/retry (Retry-After, backoff, redelivery delays) is plain arithmetic shared by the CXone client, ' +
+        'the webhook delivery and the SQS handlers: it imports no other part of lib/.',
+      severity: 'error',
+      from: { path: '^lib/retry/' },
+      to: { path: '^lib/(?!retry/)' },
+    },
+    {
+      name: 'cxone-client-imports-only-domain-and-retry',
+      comment:
+        'lib/cxone is the CXone HTTP client: it may use lib/domain and lib/retry, not the application, the ' +
+        'adapters that wrap it, lib/http, lib/runtime or the WFM webhooks.',
+      severity: 'error',
+      from: { path: '^lib/cxone/' },
+      to: { path: '^lib/(app|adapters|http|runtime|wfm)/' },
+    },
+    {
+      name: 'http-layer-imports-no-adapter-or-client',
+      comment:
+        'lib/http (problem details, middlewares, responses, the OpenAPI document) maps lib/app outcomes to ' +
+        'HTTP: it may use lib/domain and lib/app, not the adapters, lib/runtime or the CXone and WFM clients.',
+      severity: 'error',
+      from: { path: '^lib/http/' },
+      to: { path: '^lib/(adapters|runtime|cxone|wfm|retry)/' },
+    },
+    {
+      name: 'adapters-import-no-http-layer',
+      comment: 'Adapters implement ports for lib/app; answering HTTP requests is lib/http and the handlers.',
+      severity: 'error',
+      from: { path: '^lib/adapters/' },
+      to: { path: '^lib/http/' },
+    },
+    {
       name: 'imports-resolve',
       comment:
         'An import dependency-cruiser cannot resolve escapes every rule above: fix the path or install the ' +

@@ -1,4 +1,4 @@
-// The comparison point of the dispatch bench: the original Go sketch's CXone behaviour (shared/seed), written in
+// The comparison point of the dispatch bench: the original Go sketch's CXone behaviour (docs/design.md §6), written in
 // TypeScript so both clients run in the same process against the same sandbox. It keeps what the sketch did:
 // one whole-set PUT /api/v2/outbound/campaigns/{id}/agents per assignment with every agent every time (no read, no
 // diff, no verify), a fixed 1 s / 2 s / 4 s backoff on 429 with at most 3 retries, Retry-After ignored, no

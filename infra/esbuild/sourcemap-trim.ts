@@ -1,6 +1,8 @@
 // Trims a Source Map v3 (https://tc39.es/ecma426/) to the mappings whose source is our own code. The bundles
 // carry the AWS SDK, Powertools and zod; their mappings are most of each map and nobody debugs them from a
-// stack trace, while they push the zipped artifacts over budget.
+// stack trace, while they push the zipped artifacts over budget. Build-time only: the VLQ codec
+// (@jridgewell/sourcemap-codec) is a devDependency and never part of a bundle.
+import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 
 export class InvalidSourceMapError extends Error {
   override name = 'InvalidSourceMapError';
@@ -24,103 +26,42 @@ export interface SourceMapV3 {
  * [generatedColumn] marks generated code with no source from that column on;
  * [generatedColumn, sourceIndex, originalLine, originalColumn] and the same plus nameIndex map it to a source.
  */
-export type Segment =
-  | readonly [number]
-  | readonly [number, number, number, number]
-  | readonly [number, number, number, number, number];
+export type Segment = SourceMapSegment;
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const DIGIT_OF = new Map([...BASE64].map((char, digit) => [char.charCodeAt(0), digit]));
-const COMMA = 44;
-const SEMICOLON = 59;
-const CONTINUATION = 32;
+/** Base64 digits 0–31: the last character of every VLQ value (32–63 say that another character follows). */
+const VALUE_END = /[A-Za-f]/g;
+
+/**
+ * The codec decodes whatever it is given; a malformed `mappings` would silently become wrong positions. Every
+ * character must be base64 or a separator, and every segment must hold 1, 4 or 5 complete values.
+ */
+function assertWellFormed(mappings: string): void {
+  const stray = /[^A-Za-z0-9+/,;]/.exec(mappings);
+  if (stray)
+    throw new InvalidSourceMapError(`unexpected character ${JSON.stringify(stray[0])} at ${stray.index}`);
+  mappings.split(';').forEach((line, index) => {
+    if (line === '') return;
+    for (const segment of line.split(',')) {
+      const fields = segment.match(VALUE_END)?.length ?? 0;
+      if (fields !== 1 && fields !== 4 && fields !== 5) {
+        throw new InvalidSourceMapError(`a segment has ${fields} fields (line ${index + 1})`);
+      }
+      if (!/[A-Za-f]$/.test(segment)) {
+        throw new InvalidSourceMapError(`a segment ends inside a value (line ${index + 1})`);
+      }
+    }
+  });
+}
 
 /** Decodes a `mappings` string into one array of segments per generated line. */
 export function decodeMappings(mappings: string): Segment[][] {
-  const lines: Segment[][] = [];
-  let line: Segment[] = [];
-  // Source index, original line/column and name index are deltas across the whole map; the generated
-  // column is a delta within one line.
-  const state = [0, 0, 0, 0, 0];
-  let fields: number[] = [];
-  let at = 0;
-  const endSegment = () => {
-    if (fields.length === 0) return;
-    if (fields.length !== 1 && fields.length !== 4 && fields.length !== 5) {
-      throw new InvalidSourceMapError(`a segment has ${fields.length} fields (line ${lines.length + 1})`);
-    }
-    const absolute = fields.map((delta, i) => {
-      state[i] = (state[i] ?? 0) + delta;
-      return state[i] ?? 0;
-    });
-    line.push(absolute as unknown as Segment);
-    fields = [];
-  };
-  while (at < mappings.length) {
-    const code = mappings.charCodeAt(at);
-    if (code === COMMA || code === SEMICOLON) {
-      endSegment();
-      at++;
-      if (code === SEMICOLON) {
-        lines.push(line);
-        line = [];
-        state[0] = 0;
-      }
-      continue;
-    }
-    let value = 0;
-    let scale = 1;
-    let digit: number;
-    do {
-      const next = DIGIT_OF.get(mappings.charCodeAt(at));
-      if (next === undefined) {
-        throw new InvalidSourceMapError(`unexpected character ${JSON.stringify(mappings[at])} at ${at}`);
-      }
-      digit = next;
-      value += (digit & (CONTINUATION - 1)) * scale;
-      scale *= CONTINUATION;
-      at++;
-    } while (digit & CONTINUATION);
-    // The lowest bit of a VLQ is its sign.
-    const magnitude = Math.floor(value / 2);
-    fields.push(value % 2 === 1 ? -magnitude : magnitude);
-  }
-  endSegment();
-  lines.push(line);
-  return lines;
-}
-
-function encodeVlq(value: number): string {
-  let rest = value < 0 ? -value * 2 + 1 : value * 2;
-  let text = '';
-  do {
-    let digit = rest % CONTINUATION;
-    rest = Math.floor(rest / CONTINUATION);
-    if (rest > 0) digit += CONTINUATION;
-    text += BASE64[digit];
-  } while (rest > 0);
-  return text;
+  assertWellFormed(mappings);
+  return decode(mappings);
 }
 
 /** Encodes segments (one array per generated line, absolute indices) back into a `mappings` string. */
 export function encodeMappings(lines: readonly (readonly Segment[])[]): string {
-  const previous = [0, 0, 0, 0, 0];
-  return lines
-    .map((line) => {
-      previous[0] = 0;
-      return line
-        .map((segment) =>
-          segment
-            .map((value, i) => {
-              const delta = value - (previous[i] ?? 0);
-              previous[i] = value;
-              return encodeVlq(delta);
-            })
-            .join(''),
-        )
-        .join(',');
-    })
-    .join(';');
+  return encode(lines as Segment[][]);
 }
 
 /** Our own code: any source that is not under a node_modules folder. */

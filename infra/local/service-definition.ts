@@ -75,9 +75,11 @@ export function parseServiceDefinition(printed: unknown, stage: string): Service
 export async function printServiceDefinition(
   projectRoot = PROJECT_ROOT,
   stage = 'local',
+  /** `--param` values, e.g. `['alarms=off']` for a stage that has no alarm target. */
+  params: readonly string[] = [],
 ): Promise<ServiceDefinition> {
   const cli = join(projectRoot, 'node_modules', 'osls', 'bin', 'serverless.js');
-  const args = [cli, 'print', '--stage', stage, '--format', 'json'];
+  const args = [cli, 'print', '--stage', stage, '--format', 'json', ...params.map((p) => `--param=${p}`)];
   const stdout = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: projectRoot,

@@ -8,7 +8,8 @@ import {
   CxonePermanentError,
   CxoneRetryableError,
 } from '../cxone/errors.ts';
-import type { CxoneAssignmentClient } from '../cxone/types.ts';
+import type { CxoneConvergeClient } from '../cxone/types.ts';
+import type { MembershipScope } from '../domain/membership.ts';
 import type { AgentPlan } from '../domain/types.ts';
 
 /** CXone refused the service's credentials, or the secret holding them is malformed: a person must fix it. */
@@ -29,10 +30,10 @@ export interface CxoneConvergerOptions {
 
 /** The dispatcher's port onto the CXone client: load balancing included, CXone errors mapped to retry or refuse. */
 export class CxoneConverger implements CampaignConverger {
-  private readonly client: CxoneAssignmentClient;
+  private readonly client: CxoneConvergeClient;
   private readonly onAuthFailure: ((failure: CxoneAuthFailure) => void) | undefined;
 
-  constructor(client: CxoneAssignmentClient, options: CxoneConvergerOptions = {}) {
+  constructor(client: CxoneConvergeClient, options: CxoneConvergerOptions = {}) {
     this.client = client;
     this.onAuthFailure = options.onAuthFailure;
   }
@@ -41,9 +42,10 @@ export class CxoneConverger implements CampaignConverger {
     target: ConvergeTarget,
     plan: AgentPlan[],
     context: ConvergeContext,
+    scope: MembershipScope,
   ): Promise<ConvergeOutcome> {
     try {
-      const result = await convergeWithBalancing(this.client, target, plan, context);
+      const result = await convergeWithBalancing(this.client, target, plan, context, scope);
       return {
         plan: result.plan,
         dropped: result.dropped,
@@ -57,6 +59,10 @@ export class CxoneConverger implements CampaignConverger {
         writes: result.writes,
         verified: result.verified,
         cxoneMs: result.cxoneMs,
+        hiddenAgents: result.hiddenAgents,
+        foreign: result.foreign,
+        released: result.released,
+        revealed: result.revealed,
       };
     } catch (error) {
       if (error instanceof CxoneAuthError) {
@@ -84,6 +90,7 @@ export function mapCxoneError(error: unknown): Error {
       { cause: error },
     );
   }
+  // Includes the Admin API's 409 ("Invalid Permissions"): a refusal, never a reason to deactivate anyone.
   if (error instanceof CxonePermanentError) {
     return new PermanentRefusalError(`CXone refused the change: ${error.message}`, error.status, {
       cause: error,

@@ -210,14 +210,26 @@ export class DynamoAssignmentStore implements AssignmentStore {
     );
   }
 
-  async recordApplied(campaignId: string, applied: AppliedState): Promise<void> {
+  async recordManaged(campaignId: string, managedAgents: string[]): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: campaignKey(campaignId),
-        UpdateExpression: 'SET lastApplied = :applied',
+        UpdateExpression: 'SET managedAgents = :managed',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':applied': applied },
+        ExpressionAttributeValues: { ':managed': managedAgents },
+      }),
+    );
+  }
+
+  async recordApplied(campaignId: string, applied: AppliedState, managedAgents: string[]): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: campaignKey(campaignId),
+        UpdateExpression: 'SET lastApplied = :applied, managedAgents = :managed',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':applied': applied, ':managed': managedAgents },
       }),
     );
   }

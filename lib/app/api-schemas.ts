@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { AgentPlanSchema } from '../domain/schemas.ts';
+import { AgentPlanSchema, SkillMemberSchema } from '../domain/schemas.ts';
+import { MembershipModeSchema } from '../domain/vocabulary.ts';
 import {
   AssignmentLatencySchema,
   AssignmentRecordSchema,
@@ -58,6 +59,9 @@ const campaign = CampaignStateSchema.shape;
 export const CampaignAgentsViewSchema = z
   .strictObject({
     campaignId: campaign.campaignId,
+    membership: MembershipModeSchema.meta({
+      description: 'The campaign policy’s membership: who owns the members of its CXone skill.',
+    }),
     desired: campaign.desired,
     submittedAt: campaign.submittedAt,
     /** Status and updatedAt are missing while the latest assignment's record is not readable yet. */
@@ -67,8 +71,19 @@ export const CampaignAgentsViewSchema = z
       updatedAt: record.updatedAt.optional(),
     }),
     lastApplied: campaign.lastApplied,
+    foreignAgents: z.array(SkillMemberSchema).meta({
+      description:
+        'Members of the campaign’s CXone skill that are not the campaign’s (neither in its desired states nor put ' +
+        'there by the service), as the last converge read them — not a live read of CXone. Under managed ' +
+        'membership the service leaves them as they are; under exclusive membership it removes them, so any listed ' +
+        'here are ones CXone did not remove. Empty before the first converge.',
+    }),
   })
-  .meta({ id: 'CampaignAgents', description: 'The desired state and what was last applied to CXone.' });
+  .meta({
+    id: 'CampaignAgents',
+    description:
+      'The desired state, what was last applied to CXone, and the members of the skill the campaign does not own.',
+  });
 export type CampaignAgentsView = z.infer<typeof CampaignAgentsViewSchema>;
 
 const HealthStateSchema = z.enum(['ok', 'unavailable']);

@@ -1,8 +1,17 @@
 import { planActiveAgents } from '../domain/planner.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
-import type { AgentPlan, SkillAssignment } from '../domain/types.ts';
+import type { SkillMember } from '../domain/types.ts';
+import { auditConverge } from './dispatch-audit.ts';
 import { PermanentRefusalError, RetryLaterError } from './errors.ts';
 import { type AgentChange, agentChanges, buildFinalEvents } from './events.ts';
+import {
+  appliedStateOf,
+  lastAppliedMembers,
+  membershipFor,
+  ownedBy,
+  stateBefore,
+  unseenMembers,
+} from './membership.ts';
 import type { DispatchMessage } from './messages.ts';
 import type { AssignmentRecord, AssignmentResult } from './model.ts';
 import type {
@@ -91,12 +100,15 @@ export async function dispatchAssignment(
     ['queued', 'dispatching'],
   );
   const plan = planActiveAgents(policy, record.desired, startedAt);
+  const { scope, added } = membershipFor(policy, campaign, record);
+  if (campaign && added.length > 0) await store.recordManaged(record.campaignId, [...scope.managed]);
   let outcome: ConvergeOutcome;
   try {
     outcome = await deps.converger.converge(
       { campaignId: record.campaignId, skillId: policy.cxoneSkillId },
       plan,
       { correlationId: record.assignmentId, deadline: delivery.deadline },
+      scope,
     );
   } catch (error) {
     if (error instanceof PermanentRefusalError) {
@@ -117,18 +129,25 @@ export async function dispatchAssignment(
     record.status === 'dispatching' &&
     campaign?.lastApplied !== undefined &&
     campaign.lastApplied.assignmentId !== record.assignmentId;
-  const before = interrupted && campaign?.lastApplied ? campaign.lastApplied.assignments : outcome.before;
-  await store.recordApplied(record.campaignId, {
-    assignmentId: record.assignmentId,
-    assignments: outcome.after,
-    appliedAt: clock.now().toISOString(),
-  });
-  auditPlan(deps, record, outcome.plan, outcome);
-  const status: FinalStatus = outcome.failedAgents.length > 0 ? 'partially_applied' : 'applied';
+  const before = interrupted
+    ? lastAppliedMembers(campaign?.lastApplied)
+    : stateBefore(outcome, campaign?.lastApplied);
+  const { applied, managedAgents } = appliedStateOf(
+    outcome,
+    scope,
+    record.assignmentId,
+    clock.now().toISOString(),
+  );
+  await store.recordApplied(record.campaignId, applied, managedAgents);
+  auditConverge(observer, record, outcome, scope);
+  const unseen = unseenMembers(scope, outcome, policy.cxoneSkillId);
+  const status: FinalStatus = outcome.failedAgents.length > 0 || unseen ? 'partially_applied' : 'applied';
   return finish(deps, record, status, delivery, {
     outcome,
     before,
+    owned: ownedBy(scope, outcome),
     startedAt,
+    ...(unseen ? { error: unseen } : {}),
     callRateTarget: record.desired.callRateTarget ?? policy.callRateTarget,
   });
 }
@@ -136,7 +155,9 @@ export async function dispatchAssignment(
 interface FinishDetails {
   outcome?: ConvergeOutcome;
   /** CXone's state before this assignment's writes, when it differs from `outcome.before`. */
-  before?: SkillAssignment[];
+  before?: SkillMember[];
+  /** The only agents per-agent events may be about (see ownedBy). */
+  owned?: ReadonlySet<string>;
   startedAt?: Date;
   error?: string;
   callRateTarget?: number;
@@ -152,6 +173,7 @@ function resultOf(outcome: ConvergeOutcome): AssignmentResult {
     removed: outcome.removed,
     dropped: outcome.dropped,
     failedAgents: outcome.failedAgents,
+    hiddenAgents: outcome.hiddenAgents,
     cxoneReads: outcome.reads,
     cxoneWrites: outcome.writes,
     verified: outcome.verified,
@@ -166,9 +188,7 @@ async function finish(
   details: FinishDetails,
 ): Promise<DispatchResult> {
   const now = deps.clock.now();
-  const changes: AgentChange[] = details.outcome
-    ? agentChanges(details.before ?? details.outcome.before, details.outcome.after)
-    : [];
+  const changes: AgentChange[] = details.outcome ? changesOf(details.outcome, details) : [];
   const dropped = details.outcome?.dropped ?? [];
   const totalMs = Math.max(0, now.getTime() - Date.parse(record.submittedAt));
   const latency = details.outcome &&
@@ -195,7 +215,9 @@ async function finish(
     ...(callRateTarget === undefined ? {} : { callRateTarget }),
     details: {
       ...(details.error ? { error: details.error } : {}),
-      ...(details.outcome ? { failedAgents: details.outcome.failedAgents } : {}),
+      ...(details.outcome
+        ? { failedAgents: details.outcome.failedAgents, hiddenAgents: details.outcome.hiddenAgents }
+        : {}),
       ...details.detail,
     },
   });
@@ -232,6 +254,7 @@ async function finish(
           cxoneReads: details.outcome.reads,
           cxoneWrites: details.outcome.writes,
           failedAgents: details.outcome.failedAgents,
+          hiddenAgents: details.outcome.hiddenAgents,
         }
       : {}),
   });
@@ -246,34 +269,8 @@ async function flushPendingEvents(deps: DispatchDeps, record: AssignmentRecord):
   await deps.store.clearPendingEvents(record.assignmentId);
 }
 
-function auditPlan(
-  deps: DispatchDeps,
-  record: AssignmentRecord,
-  plan: AgentPlan[],
-  outcome: ConvergeOutcome,
-): void {
-  const changed = new Set([...outcome.added, ...outcome.updated, ...outcome.removed, ...outcome.dropped]);
-  const failed = new Map(outcome.failedAgents.map((f) => [f.userId, f.reason]));
-  for (const agent of plan) {
-    if (!changed.has(agent.userId) && !failed.has(agent.userId)) continue;
-    deps.observer.audit({
-      action: failed.has(agent.userId) ? 'agent.refused' : agent.active ? 'agent.active' : 'agent.inactive',
-      assignmentId: record.assignmentId,
-      campaignId: record.campaignId,
-      userId: agent.userId,
-      reason: failed.get(agent.userId) ?? agent.reason,
-      proficiency: agent.proficiency,
-      capacityScore: agent.capacityScore,
-      overlapMinutes: agent.overlapMinutes,
-    });
-  }
-  for (const userId of outcome.removed) {
-    deps.observer.audit({
-      action: 'agent.removed',
-      assignmentId: record.assignmentId,
-      campaignId: record.campaignId,
-      userId,
-      reason: 'not in the desired state',
-    });
-  }
+function changesOf(outcome: ConvergeOutcome, details: FinishDetails): AgentChange[] {
+  const changes = agentChanges(details.before ?? outcome.before, outcome.after);
+  const { owned } = details;
+  return owned ? changes.filter((change) => owned.has(change.userId)) : changes;
 }

@@ -1,7 +1,7 @@
 // What the application stores: an assignment (one desired state on its way to CXone) and a campaign's state. These
 // schemas are the application's own; the API's views in api-schemas.ts are built from them (queries.ts maps).
 import * as z from 'zod';
-import { SkillAssignmentSchema, SubmissionSchema } from '../domain/schemas.ts';
+import { SkillMemberSchema, SubmissionSchema } from '../domain/schemas.ts';
 import { WfmEventSchema } from '../wfm/cloudevents.ts';
 import { AssignmentKindSchema, AssignmentStatusSchema } from './vocabulary.ts';
 
@@ -14,7 +14,19 @@ export const AssignmentResultSchema = z.strictObject({
   dropped: z
     .array(z.string())
     .meta({ description: 'Deactivated by load balancing after a capacity conflict.' }),
-  failedAgents: z.array(z.strictObject({ userId: z.string(), reason: z.string() })),
+  failedAgents: z.array(z.strictObject({ userId: z.string(), reason: z.string() })).meta({
+    description: 'Agents CXone still differs for after the writes, with CXone’s own reason when it gave one.',
+  }),
+  hiddenAgents: z
+    .int()
+    .min(0)
+    .optional()
+    .meta({
+      description:
+        'Members of the skill CXone did not show the access key (its `hiddenAgents`; absent means 0). Under exclusive ' +
+        'membership any makes the assignment partially_applied: the skill cannot be checked to hold only the ' +
+        'desired agents.',
+    }),
   cxoneReads: z.int().min(0),
   cxoneWrites: z.int().min(0),
   verified: z.boolean(),
@@ -52,7 +64,15 @@ export type AssignmentRecord = z.infer<typeof AssignmentRecordSchema>;
 
 export const AppliedStateSchema = z.strictObject({
   assignmentId: z.string(),
-  assignments: z.array(SkillAssignmentSchema),
+  assignments: z.array(SkillMemberSchema).meta({
+    description: 'The campaign’s own agents on the skill as CXone reported them after the writes.',
+  }),
+  /**
+   * Members that are not the campaign's, as the same read found them (see CampaignAgentsView.foreignAgents); absent
+   * means none.
+   */
+  foreignAgents: z.array(SkillMemberSchema).optional(),
+  hiddenAgents: AssignmentResultSchema.shape.hiddenAgents,
   appliedAt: z.iso.datetime(),
 });
 export type AppliedState = z.infer<typeof AppliedStateSchema>;
@@ -63,5 +83,10 @@ export const CampaignStateSchema = z.strictObject({
   desired: SubmissionSchema,
   submittedAt: z.iso.datetime(),
   lastApplied: AppliedStateSchema.optional(),
+  /**
+   * userIds the campaign manages: every agent of its desired states that has been dispatched, until CXone is known to
+   * no longer have it on the skill. Recorded before the CXone writes, so an interrupted dispatch cannot lose one.
+   */
+  managedAgents: z.array(z.string()).optional(),
 });
 export type CampaignState = z.infer<typeof CampaignStateSchema>;

@@ -1,5 +1,6 @@
+import type { MembershipScope } from '../domain/membership.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
-import type { AgentPlan, SkillAssignment } from '../domain/types.ts';
+import type { AgentPlan, SkillMember } from '../domain/types.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
 import type { DispatchMessage } from './messages.ts';
 import type { AppliedState, AssignmentRecord, CampaignState } from './model.ts';
@@ -32,7 +33,10 @@ export interface AssignmentStore {
   ): Promise<boolean>;
   markEnqueued(assignmentId: string, enqueuedAt: string): Promise<void>;
   clearPendingEvents(assignmentId: string): Promise<void>;
-  recordApplied(campaignId: string, applied: AppliedState): Promise<void>;
+  /** Sets the campaign's managed agents (the campaign state exists). */
+  recordManaged(campaignId: string, managedAgents: string[]): Promise<void>;
+  /** Records what was applied and, in the same write, the managed agents that remain. */
+  recordApplied(campaignId: string, applied: AppliedState, managedAgents: string[]): Promise<void>;
   /** Reserves `count` consecutive per-campaign sequence numbers and returns the first. */
   reserveSequence(campaignId: string, count: number): Promise<number>;
 }
@@ -64,9 +68,9 @@ export interface ConvergeOutcome {
   /** The plan actually applied (after any load balancing). */
   plan: AgentPlan[];
   dropped: string[];
-  before: SkillAssignment[];
+  before: SkillMember[];
   /** CXone's state as read back after the writes. */
-  after: SkillAssignment[];
+  after: SkillMember[];
   added: string[];
   updated: string[];
   removed: string[];
@@ -75,14 +79,27 @@ export interface ConvergeOutcome {
   writes: number;
   verified: boolean;
   cxoneMs: number;
+  /** Members CXone did not show the access key. */
+  hiddenAgents: number;
+  /** Members of `after` that are not the campaign's (neither desired nor managed). */
+  foreign: SkillMember[];
+  /** Managed agents, no longer desired, now known to be off the skill. */
+  released: string[];
+  /** Agents the first read did not list that the writes found on the skill. */
+  revealed: string[];
 }
 
 /**
- * Converges the campaign's CXone skill to a plan (read, diff, write, verify; load balancing on capacity conflicts).
- * Throws RetryLaterError or PermanentRefusalError (lib/app/errors.ts).
+ * Converges the campaign's CXone skill to a plan within the campaign's membership (read, diff, write, verify; load
+ * balancing on capacity conflicts). Throws RetryLaterError or PermanentRefusalError (lib/app/errors.ts).
  */
 export interface CampaignConverger {
-  converge(target: ConvergeTarget, plan: AgentPlan[], context: ConvergeContext): Promise<ConvergeOutcome>;
+  converge(
+    target: ConvergeTarget,
+    plan: AgentPlan[],
+    context: ConvergeContext,
+    scope: MembershipScope,
+  ): Promise<ConvergeOutcome>;
 }
 
 export interface AuditEntry {

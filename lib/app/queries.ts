@@ -1,3 +1,4 @@
+import { membershipOf } from '../domain/membership.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
 import type { Accepted, AssignmentView, CampaignAgentsView } from './api-schemas.ts';
 import type { AssignmentRecord } from './model.ts';
@@ -47,22 +48,28 @@ export async function queryAssignment(
   return record ? { kind: 'found', view: assignmentView(record) } : { kind: 'not_found' };
 }
 
-/** The campaign's desired state, the status of its latest assignment and what was last applied to CXone. */
+/**
+ * The campaign's desired state, the status of its latest assignment, what was last applied to CXone and the members
+ * of its skill it does not own (as that converge read them).
+ */
 export async function campaignAgentsView(
   store: Pick<AssignmentStore, 'getAssignment' | 'getCampaignState'>,
-  campaignId: string,
+  policy: Pick<CampaignPolicy, 'campaignId' | 'membership'>,
 ): Promise<CampaignAgentsView | undefined> {
+  const { campaignId } = policy;
   const state = await store.getCampaignState(campaignId);
   if (!state) return undefined;
   const latest = await store.getAssignment(state.latestAssignmentId);
   return {
     campaignId,
+    membership: membershipOf(policy),
     desired: state.desired,
     submittedAt: state.submittedAt,
     latestAssignment: latest
       ? { assignmentId: latest.assignmentId, status: latest.status, updatedAt: latest.updatedAt }
       : { assignmentId: state.latestAssignmentId },
     ...(state.lastApplied ? { lastApplied: state.lastApplied } : {}),
+    foreignAgents: state.lastApplied?.foreignAgents ?? [],
   };
 }
 
@@ -79,7 +86,8 @@ export async function queryCampaignAgents(
   },
   campaignId: string,
 ): Promise<CampaignAgentsQueryOutcome> {
-  if (!(await deps.policyFor(campaignId))) return { kind: 'unknown_campaign' };
-  const view = await campaignAgentsView(deps.store, campaignId);
+  const policy = await deps.policyFor(campaignId);
+  if (!policy) return { kind: 'unknown_campaign' };
+  const view = await campaignAgentsView(deps.store, policy);
   return view ? { kind: 'found', view } : { kind: 'no_desired_state' };
 }

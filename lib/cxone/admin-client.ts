@@ -1,15 +1,18 @@
 // The `admin` target: real CXone. Discovery (`/.well-known/openid-configuration`, then `cxone-configuration` for the
 // tenant's API host) → a token for the access key (password grant) → Admin API `/skills/{skillId}/agents`.
-import { diffSkillAssignments, isEmptyDiff } from '../domain/diff.ts';
-import type { SkillAssignment, SkillDiff } from '../domain/types.ts';
+import { diffMembership, type MembershipDiff, type MembershipScope } from '../domain/membership.ts';
+import type { SkillAssignment } from '../domain/types.ts';
 import {
-  parseAgentFailures,
-  parseAgents,
+  type ListedMember,
+  parseSkill,
   parseSkillAgents,
   requireUrl,
-  type SkillMember,
   tenantIdFromIdToken,
 } from './admin-responses.ts';
+import { type AdminWriter, createAdminWriter, type WriteAgent } from './admin-writes.ts';
+import { AgentDirectory } from './agent-directory.ts';
+import { CxonePermanentError } from './errors.ts';
+import { PAGE_SIZE, readAllPages } from './paging.ts';
 import {
   type ClientRuntime,
   getToken,
@@ -24,9 +27,10 @@ import type {
   CampaignTarget,
   ConvergeResult,
   CxoneAssignmentClient,
+  CxoneSkill,
   FailedAgent,
 } from './types.ts';
-import { alreadyConverged, explainRemaining, summarizeApplied } from './verify.ts';
+import { type AgentWrite, settle } from './verify.ts';
 
 export interface AdminClientOptions {
   runtime: ClientRuntime;
@@ -36,17 +40,17 @@ export interface AdminClientOptions {
   agentDirectoryMaxAgeMs?: number;
 }
 
-/** Agents per POST/PUT/DELETE body. */
-const WRITE_BATCH_SIZE = 100;
-/** CXone pages with skip/top; 100 is the largest page clients observe working. */
-const PAGE_SIZE = 100;
 const DEFAULT_AGENT_DIRECTORY_MAX_AGE_MS = 5 * 60_000;
+const DEFAULT_SCOPE: MembershipScope = { mode: 'managed', managed: [] };
 
-interface AgentDirectory {
-  byUserId: Map<string, number>;
-  listedAt: number;
-  /** The listing in flight: concurrent converges that miss a userId wait for it instead of listing again. */
-  listing?: Promise<void>;
+interface Counter {
+  reads: number;
+  writes: number;
+}
+
+interface SkillRead {
+  members: ListedMember[];
+  hiddenAgents: number;
 }
 
 export function createAdminClient(options: AdminClientOptions): CxoneAssignmentClient {
@@ -87,7 +91,8 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
       username: session.credentials.accessKeyId ?? '',
       password: session.credentials.accessKeySecret ?? '',
     });
-    return postTokenForm(runtime, session, tokenEndpoint, form, ctx);
+    // Clients that work against CXone's /auth/token base64 the raw clientId:clientSecret.
+    return postTokenForm(runtime, session, tokenEndpoint, form, ctx, 'raw');
   }
 
   /** `{api_endpoint}/inContactAPI/services/{apiVersion}`; the secret's apiEndpoint wins over discovery. */
@@ -120,40 +125,44 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
     const key = `${session.credentials.issuer}|${session.credentials.tenantId ?? session.tokenKey}`;
     let directory = directories.get(key);
     if (!directory) {
-      directory = { byUserId: new Map(), listedAt: Number.NEGATIVE_INFINITY };
+      directory = new AgentDirectory({ maxAgeMs: directoryMaxAgeMs, now });
       directories.set(key, directory);
     }
     return directory;
   }
 
-  async function readSkillMembers(
+  async function readSkill(
     session: Session,
     target: CampaignTarget,
     ctx: CallContext,
     counter: Counter,
-  ) {
+  ): Promise<SkillRead> {
     const base = await apiBase(session, ctx);
-    const members = new Map<number, SkillMember>();
-    await readPages(async (skip) => {
-      counter.reads++;
-      const { body } = await api(session, {
-        method: 'GET',
-        url: `${base}/skills/${target.skillId}/agents?skip=${skip}&top=${PAGE_SIZE}`,
-        operation: 'GET /skills/{skillId}/agents',
-        ctx,
-      });
-      const page = parseSkillAgents(body);
-      for (const member of page.items) members.set(member.agentId, member);
-      return page;
-    });
+    let hiddenAgents = 0;
+    const members = await readAllPages(
+      async (skip) => {
+        counter.reads++;
+        const { body } = await api(session, {
+          method: 'GET',
+          url: `${base}/skills/${target.skillId}/agents?skip=${skip}&top=${PAGE_SIZE}`,
+          operation: 'GET /skills/{skillId}/agents',
+          ctx,
+        });
+        const page = parseSkillAgents(body);
+        hiddenAgents = Math.max(hiddenAgents, page.hiddenAgents);
+        return page;
+      },
+      (member) => member.agentId,
+    );
     const directory = directoryFor(session);
-    for (const member of members.values()) directory.byUserId.set(member.userId, member.agentId);
-    return [...members.values()];
+    for (const member of members) directory.learn(member.userId, member.agentId);
+    return { members, hiddenAgents };
   }
 
-  async function listAgents(session: Session, directory: AgentDirectory, ctx: CallContext, counter: Counter) {
+  async function lookUpAgents(session: Session, userIds: string[], ctx: CallContext, counter: Counter) {
+    if (userIds.length === 0) return { found: new Map<string, number>(), unknown: [] };
     const base = await apiBase(session, ctx);
-    await readPages(async (skip) => {
+    return directoryFor(session).lookup(userIds, async (skip) => {
       counter.reads++;
       const { body } = await api(session, {
         method: 'GET',
@@ -161,172 +170,117 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
         operation: 'GET /agents',
         ctx,
       });
-      const page = parseAgents(body);
-      for (const agent of page.items) directory.byUserId.set(agent.userId, agent.agentId);
-      return page;
+      return body;
     });
-    directory.listedAt = now();
   }
 
-  /** userId → agentId; lists the tenant's agents (paged) when a userId is unknown and the listing is stale. */
-  async function resolveAgentIds(
-    session: Session,
-    userIds: string[],
-    ctx: CallContext,
-    counter: Counter,
-  ): Promise<Map<string, number>> {
-    const directory = directoryFor(session);
-    const missing = userIds.filter((userId) => !directory.byUserId.has(userId));
-    if (missing.length > 0 && now() - directory.listedAt >= directoryMaxAgeMs) {
-      directory.listing ??= listAgents(session, directory, ctx, counter).finally(() => {
-        directory.listing = undefined;
-      });
-      await directory.listing;
-    }
-    const resolved = new Map<string, number>();
-    for (const userId of userIds) {
-      const agentId = directory.byUserId.get(userId);
-      if (agentId !== undefined) resolved.set(userId, agentId);
-    }
-    return resolved;
-  }
-
-  async function write(
-    session: Session,
-    method: 'POST' | 'PUT' | 'DELETE',
-    target: CampaignTarget,
-    agents: Array<{ agentId: number; userId: string; isActive?: boolean; proficiency?: number }>,
-    ctx: CallContext,
-    counter: Counter,
-    outcomes: Map<string, FailedAgent>,
+  /** The writes of one diff: removals and updates (which may deactivate) first, then additions. */
+  async function applyDiff(
+    writer: AdminWriter,
+    diff: MembershipDiff,
+    agentIdOnSkill: Map<string, number>,
+    lookedUp: Map<string, number>,
+    writes: Map<string, AgentWrite>,
   ) {
-    if (agents.length === 0) return;
-    const base = await apiBase(session, ctx);
-    for (let start = 0; start < agents.length; start += WRITE_BATCH_SIZE) {
-      const batch = agents.slice(start, start + WRITE_BATCH_SIZE);
-      const userIdByAgentId = new Map(batch.map((agent) => [agent.agentId, agent.userId]));
-      const body = {
-        agents: batch.map(({ agentId, isActive, proficiency }) =>
-          method === 'DELETE' ? { agentId } : { agentId, isActive, proficiency },
-        ),
-      };
-      counter.writes++;
-      const response = await api(session, {
-        method,
-        url: `${base}/skills/${target.skillId}/agents`,
-        operation: `${method} /skills/{skillId}/agents`,
-        body: JSON.stringify(body),
-        ctx,
+    const withId = (agents: SkillAssignment[], ids: Map<string, number>): WriteAgent[] =>
+      agents.flatMap((agent) => {
+        const agentId = ids.get(agent.userId);
+        return agentId === undefined ? [] : [{ ...agent, agentId }];
       });
-      for (const failure of parseAgentFailures(response.body)) {
-        const userId = userIdByAgentId.get(failure.agentId);
-        if (userId !== undefined) outcomes.set(userId, { userId, reason: failure.reason });
-      }
-    }
+    const removals = diff.remove.flatMap((userId) => {
+      const agentId = agentIdOnSkill.get(userId);
+      return agentId === undefined ? [] : [{ userId, agentId }];
+    });
+    await writer.remove(removals, writes);
+    const unlisted = diff.unlisted.flatMap((userId) => {
+      const agentId = lookedUp.get(userId);
+      return agentId === undefined ? [] : [{ userId, agentId }];
+    });
+    await writer.removeUnlisted(unlisted, writes);
+    await writer.update(withId(diff.update, agentIdOnSkill), writes);
+    await writer.add(withId(diff.add, lookedUp), writes);
   }
 
   async function converge(
     target: CampaignTarget,
     desired: SkillAssignment[],
     ctx: CallContext,
+    scope: MembershipScope = DEFAULT_SCOPE,
   ): Promise<ConvergeResult> {
     const startedAt = now();
     return withSession(runtime, async (session) => {
       const counter: Counter = { reads: 0, writes: 0 };
-      const before = await readSkillMembers(session, target, ctx, counter);
-      const diff = diffSkillAssignments(before.map(toAssignment), desired);
-      if (isEmptyDiff(diff))
-        return alreadyConverged(before.map(toAssignment), counter.reads, now() - startedAt);
-
-      const outcomes = new Map<string, FailedAgent>();
-      const agentIdOnSkill = new Map(before.map((member) => [member.userId, member.agentId]));
-      const addIds = await resolveAgentIds(
-        session,
-        diff.add.map((agent) => agent.userId),
-        ctx,
-        counter,
-      );
-      for (const agent of diff.add) {
-        if (!addIds.has(agent.userId)) {
-          outcomes.set(agent.userId, {
-            userId: agent.userId,
-            reason: 'unknown_user: no CXone agent has this userId',
-          });
+      const first = await readSkill(session, target, ctx, counter);
+      const before = first.members.map(toMember);
+      const diff = diffMembership(before, desired, scope);
+      const writes = new Map<string, AgentWrite>();
+      const unwritable = new Map<string, FailedAgent>();
+      const nothingToDo =
+        diff.add.length + diff.update.length + diff.remove.length + diff.unlisted.length === 0;
+      let after = first;
+      if (!nothingToDo) {
+        const lookup = await lookUpAgents(
+          session,
+          [...diff.add.map((agent) => agent.userId), ...diff.unlisted],
+          ctx,
+          counter,
+        );
+        for (const userId of lookup.unknown) {
+          unwritable.set(userId, { userId, reason: 'unknown_user: no CXone agent has this userId' });
         }
-      }
-      const withAgentId = (agents: SkillAssignment[], ids: Map<string, number>) =>
-        agents.flatMap((agent) => {
-          const agentId = ids.get(agent.userId);
-          return agentId === undefined ? [] : [{ ...agent, agentId }];
+        const writer = createAdminWriter({
+          send: (request) => api(session, { ...request, ctx }),
+          base: await apiBase(session, ctx),
+          skillId: target.skillId,
+          counter,
         });
+        const onSkill = new Map(first.members.map((member) => [member.userId, member.agentId]));
+        await applyDiff(writer, diff, onSkill, lookup.found, writes);
+        after = await readSkill(session, target, ctx, counter);
+      }
+      return {
+        ...counter,
+        ...settle({
+          desired,
+          scope,
+          before,
+          diff,
+          after: after.members.map(toMember),
+          hiddenAgents: after.hiddenAgents,
+          writes,
+          unwritable,
+        }),
+        cxoneMs: now() - startedAt,
+      };
+    });
+  }
 
-      // Removals and updates (which may deactivate) first, so capacity is freed before agents are added.
-      const removals = diff.remove.flatMap((userId) => {
-        const agentId = agentIdOnSkill.get(userId);
-        return agentId === undefined ? [] : [{ userId, agentId }];
-      });
-      await write(session, 'DELETE', target, removals, ctx, counter, outcomes);
-      await write(session, 'PUT', target, withAgentId(diff.update, agentIdOnSkill), ctx, counter, outcomes);
-      await write(session, 'POST', target, withAgentId(diff.add, addIds), ctx, counter, outcomes);
-
-      const after = (await readSkillMembers(session, target, ctx, counter)).map(toAssignment);
-      return finish(before.map(toAssignment), diff, desired, after, outcomes, counter, now() - startedAt);
+  /** `GET /skills/{skillId}`; undefined when CXone answers 404 (no such skill) or 204 (nothing to show). */
+  async function getSkill(skillId: number, ctx: CallContext): Promise<CxoneSkill | undefined> {
+    return withSession(runtime, async (session) => {
+      const base = await apiBase(session, ctx);
+      try {
+        const { status, body } = await api(session, {
+          method: 'GET',
+          url: `${base}/skills/${encodeURIComponent(String(skillId))}`,
+          operation: 'GET /skills/{skillId}',
+          ctx,
+        });
+        return status === 204 ? undefined : parseSkill(body);
+      } catch (error) {
+        if (error instanceof CxonePermanentError && error.status === 404) return undefined;
+        throw error;
+      }
     });
   }
 
   return {
     target: 'admin',
     converge,
+    getSkill,
   };
 }
 
-interface Counter {
-  reads: number;
-  writes: number;
-}
-
-/** Safety stop for a server that keeps answering full pages (100 pages = 10,000 agents). */
-const MAX_PAGES = 100;
-
-/**
- * skip/top paging: advances by what the server returned (it may cap `top` lower than asked) and stops at an empty
- * or short page, or once `totalRecords` items were seen.
- */
-async function readPages(
-  readPage: (skip: number) => Promise<{ items: unknown[]; totalRecords: number | undefined }>,
-): Promise<void> {
-  let skip = 0;
-  for (let pages = 0; pages < MAX_PAGES; pages++) {
-    const { items, totalRecords } = await readPage(skip);
-    skip += items.length;
-    const done =
-      items.length === 0 || (totalRecords === undefined ? items.length < PAGE_SIZE : skip >= totalRecords);
-    if (done) return;
-  }
-}
-
-function finish(
-  before: SkillAssignment[],
-  diff: SkillDiff,
-  desired: SkillAssignment[],
-  after: SkillAssignment[],
-  outcomes: Map<string, FailedAgent>,
-  counter: Counter,
-  cxoneMs: number,
-): ConvergeResult {
-  const remaining = diffSkillAssignments(after, desired);
-  const failedAgents: FailedAgent[] = explainRemaining(remaining, outcomes);
-  return {
-    ...counter,
-    ...summarizeApplied(diff, failedAgents),
-    failedAgents,
-    verified: isEmptyDiff(remaining),
-    before,
-    current: after,
-    cxoneMs,
-  };
-}
-
-function toAssignment(member: SkillMember): SkillAssignment {
+function toMember(member: ListedMember) {
   return { userId: member.userId, isActive: member.isActive, proficiency: member.proficiency };
 }

@@ -22,6 +22,7 @@ export {
   CxoneError,
   CxonePermanentError,
   CxoneRetryableError,
+  CxoneUnsupportedError,
 } from './errors.ts';
 export type { RetryEvent } from './http.ts';
 export type {
@@ -29,7 +30,10 @@ export type {
   CampaignTarget,
   ConvergeResult,
   CxoneAssignmentClient,
+  CxoneConvergeClient,
+  CxoneSkill,
   FailedAgent,
+  MembershipScope,
 } from './types.ts';
 
 export const DEFAULT_API_VERSION = 'v30.0';

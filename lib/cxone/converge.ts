@@ -1,8 +1,9 @@
 import { balanceOnConflict, MAX_BALANCING_ROUNDS } from '../domain/load-balance.ts';
+import type { MembershipScope } from '../domain/membership.ts';
 import { toSkillAssignments } from '../domain/planner.ts';
 import type { AgentPlan } from '../domain/types.ts';
 import { CxoneConflictError } from './errors.ts';
-import type { CallContext, CampaignTarget, ConvergeResult, CxoneAssignmentClient } from './types.ts';
+import type { CallContext, CampaignTarget, ConvergeResult, CxoneConvergeClient } from './types.ts';
 
 export interface BalancedConvergeResult extends ConvergeResult {
   /** userIds made inactive by load balancing, sorted; empty when CXone accepted the first plan. */
@@ -12,21 +13,22 @@ export interface BalancedConvergeResult extends ConvergeResult {
 }
 
 /**
- * Converges to `plan`; on a capacity conflict re-plans with CXone's limit (`balanceOnConflict`) and tries again,
+ * Converges to `plan` (within `scope`); on a capacity conflict (the campaign-agents target only) re-plans with CXone's limit (`balanceOnConflict`) and tries again,
  * at most MAX_BALANCING_ROUNDS times. A conflict after the last round, or one that balancing cannot answer by
  * dropping anyone, is rethrown: the loop always ends (the Go sketch re-sent the same agents forever).
  */
 export async function convergeWithBalancing(
-  client: CxoneAssignmentClient,
+  client: CxoneConvergeClient,
   target: CampaignTarget,
   plan: AgentPlan[],
   ctx: CallContext,
+  scope?: MembershipScope,
 ): Promise<BalancedConvergeResult> {
   let current = plan;
   const dropped = new Set<string>();
   for (let round = 0; ; round++) {
     try {
-      const result = await client.converge(target, toSkillAssignments(current), ctx);
+      const result = await client.converge(target, toSkillAssignments(current), ctx, scope);
       return { ...result, dropped: [...dropped].sort(), plan: current };
     } catch (error) {
       if (!(error instanceof CxoneConflictError) || round >= MAX_BALANCING_ROUNDS) throw error;

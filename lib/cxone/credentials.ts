@@ -7,6 +7,14 @@ const nonEmpty = z.string().min(1);
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
 
 /**
+ * How the token request authenticates the client: `client_secret_basic` (the default, the only method CXone's
+ * discovery lists: `Authorization: Basic` of `clientId:clientSecret`) or `client_secret_post` (`client_id` and
+ * `client_secret` in the form body, which CXone's token request schema also accepts).
+ */
+export const ClientAuthMethodSchema = z.enum(['client_secret_basic', 'client_secret_post']);
+export type ClientAuthMethod = z.infer<typeof ClientAuthMethodSchema>;
+
+/**
  * The CXone credentials secret (JSON). Every target needs clientId/clientSecret/issuer; the `admin` target also
  * needs the access key (CXone's password grant). Extra fields are ignored so operators may keep notes in it.
  */
@@ -14,6 +22,7 @@ const campaignAgentsCredentialsSchema = z.object({
   clientId: nonEmpty,
   clientSecret: nonEmpty,
   issuer: httpUrl,
+  clientAuthMethod: ClientAuthMethodSchema.optional(),
   accessKeyId: nonEmpty.optional(),
   accessKeySecret: nonEmpty.optional(),
   tenantId: nonEmpty.optional(),

@@ -1,6 +1,6 @@
 // Typed CXone client errors. The dispatcher maps them to assignment statuses (lib/adapters/cxone-converger.ts):
-// retryable → back to SQS (visibility delay from retryAfterMs when known), permanent → rejected, conflict → load
-// balancing (lib/cxone/converge.ts), then rejected if that cannot resolve it; auth (refused or malformed
+// retryable → back to SQS (visibility delay from retryAfterMs when known), permanent → rejected, conflict (the
+// campaign-agents target only) → load balancing (lib/cxone/converge.ts), then rejected if that cannot resolve it; auth (refused or malformed
 // credentials) → rejected at once, with the CxoneAuthFailures metric and an error log line for an operator.
 
 export interface CxoneErrorDetails {
@@ -46,12 +46,15 @@ export class CxoneAuthError extends CxoneError {
   override name = 'CxoneAuthError';
 }
 
-/** 400 / 403 / 404 and other 4xx: retrying cannot help. */
+/** 400 / 403 / 404 / 409 and other 4xx: retrying cannot help (the Admin API's 409 means "Invalid Permissions"). */
 export class CxonePermanentError extends CxoneError {
   override name = 'CxonePermanentError';
 }
 
-/** 409: CXone refused the change for capacity; `limit` is the most active agents it accepts, when it said. */
+/**
+ * 409 of the campaign-agents contract: the gateway refused the change for capacity; `limit` is the most active agents
+ * it accepts, when it said. The Admin API has no such answer.
+ */
 export class CxoneConflictError extends CxoneError {
   override name = 'CxoneConflictError';
   readonly limit: number | undefined;
@@ -60,6 +63,11 @@ export class CxoneConflictError extends CxoneError {
     super(message, details);
     this.limit = details.limit;
   }
+}
+
+/** The selected target cannot do this at all (e.g. the campaign-agents contract has no skill lookup). */
+export class CxoneUnsupportedError extends CxoneError {
+  override name = 'CxoneUnsupportedError';
 }
 
 /** The credentials secret is missing fields or malformed. Names the fields, never their values. */

@@ -1,5 +1,7 @@
 // One HTTP exchange with CXone, retried here and nowhere else: 429 / 5xx / network / timeout with capped
 // full-jitter backoff or the server's Retry-After; never a sleep past the caller's deadline; 4xx never retried.
+// A 409 is a permanent refusal (the Admin API documents it as "Invalid Permissions"), except on a request that marks
+// it as the campaign-agents contract's capacity conflict.
 import { type BackoffPolicy, fullJitterDelayMs } from '../retry/backoff.ts';
 import { parseRetryAfter } from '../retry/retry-after.ts';
 import { CxoneAuthError, CxoneConflictError, CxonePermanentError, CxoneRetryableError } from './errors.ts';
@@ -38,6 +40,8 @@ export interface CxoneRequest {
   operation: string;
   headers?: Record<string, string>;
   body?: string | URLSearchParams;
+  /** A 409 answer is a capacity conflict (CxoneConflictError with its limit) rather than a permanent refusal. */
+  conflictMeansCapacity?: boolean;
   limiter: TokenBucket;
   ctx: CallContext;
 }
@@ -124,12 +128,13 @@ async function sendOnce(options: HttpOptions, request: CxoneRequest): Promise<Cx
     }
     return { status, body };
   }
-  throw errorForStatus(options, operation, response, body === INVALID_JSON ? undefined : body);
+  throw errorForStatus(options, request, response, body === INVALID_JSON ? undefined : body);
 }
 
-function errorForStatus(options: HttpOptions, operation: string, response: Response, body: unknown) {
+function errorForStatus(options: HttpOptions, request: CxoneRequest, response: Response, body: unknown) {
+  const { operation } = request;
   const status = response.status;
-  const { code, description } = describeErrorBody(body);
+  const { code, description } = describeError(body, response.headers.get('icStatusDescription'));
   const message = `${operation}: CXone answered ${status}${description ? ` — ${description}` : ''}`;
   const details = { status, operation, ...(code ? { code } : {}) };
 
@@ -145,7 +150,7 @@ function errorForStatus(options: HttpOptions, operation: string, response: Respo
     });
   }
   if (status === 401) return new CxoneAuthError(message, details);
-  if (status === 409) {
+  if (status === 409 && request.conflictMeansCapacity) {
     const limit =
       isRecord(body) && typeof body.maxActiveAgents === 'number' ? body.maxActiveAgents : undefined;
     return new CxoneConflictError(message, { ...details, ...(limit === undefined ? {} : { limit }) });
@@ -153,15 +158,25 @@ function errorForStatus(options: HttpOptions, operation: string, response: Respo
   return new CxonePermanentError(message, details);
 }
 
-/** CXone errors are `{error, error_description}` or `{message}`. */
-export function describeErrorBody(body: unknown): {
-  code: string | undefined;
-  description: string | undefined;
-} {
-  if (!isRecord(body)) return { code: undefined, description: undefined };
-  const code = typeof body.error === 'string' ? body.error : undefined;
-  const raw = [body.error_description, body.message, body.error].find((value) => typeof value === 'string');
-  const description = typeof raw === 'string' ? raw.slice(0, MAX_DESCRIPTION_LENGTH) : undefined;
+/**
+ * CXone's explanation of an error: `error_description` (OAuth style), `errorDescription` (the auth service's
+ * schema), `message` (some Admin endpoints), else the `icStatusDescription` response header NICE's own API tooling
+ * reads, else the bare `error` code.
+ */
+export function describeError(
+  body: unknown,
+  statusDescriptionHeader: string | null = null,
+): { code: string | undefined; description: string | undefined } {
+  const record = isRecord(body) ? body : {};
+  const code = typeof record.error === 'string' && record.error !== '' ? record.error : undefined;
+  const raw = [
+    record.error_description,
+    record.errorDescription,
+    record.message,
+    statusDescriptionHeader,
+    record.error,
+  ].find((value) => typeof value === 'string' && value.trim() !== '');
+  const description = typeof raw === 'string' ? raw.trim().slice(0, MAX_DESCRIPTION_LENGTH) : undefined;
   return { code, description };
 }
 

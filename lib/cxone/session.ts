@@ -112,15 +112,24 @@ function sendWithBearer(
   });
 }
 
-/** `Authorization: Basic` for OAuth client authentication (RFC 6749 §2.3.1: form-encode, then base64). */
-export function basicAuth(clientId: string, clientSecret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+/**
+ * How `client_secret_basic` encodes the pair: `raw` base64s `clientId:clientSecret` as they are, which is what clients
+ * that work against CXone's /auth/token send; `form-encoded` form-encodes each part first (RFC 6749 §2.3.1), which is
+ * what the campaign-agents contract's OAuth server expects.
+ */
+export type BasicEncoding = 'raw' | 'form-encoded';
+
+/** `Authorization: Basic` for OAuth client authentication. */
+export function basicAuth(clientId: string, clientSecret: string, encoding: BasicEncoding): string {
+  const encode = (value: string) =>
+    encoding === 'raw' ? value : encodeURIComponent(value).replace(/%20/g, '+');
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
 /**
- * POSTs an OAuth token form with Basic client auth. A refusal (400 invalid_grant/invalid_client, 401, 403) becomes
- * a CxoneAuthError so withSession re-reads the secret; throttling and outages stay retryable.
+ * POSTs an OAuth token form, the client authenticated by the secret's `clientAuthMethod` (Basic by default, or
+ * `client_id`/`client_secret` in the form). A refusal (400 invalid_grant/invalid_client, 401, 403) becomes a
+ * CxoneAuthError so withSession re-reads the secret; throttling and outages stay retryable.
  */
 export async function postTokenForm(
   runtime: ClientRuntime,
@@ -128,19 +137,26 @@ export async function postTokenForm(
   url: string,
   form: URLSearchParams,
   ctx: CallContext,
+  basicEncoding: BasicEncoding,
 ): Promise<IssuedToken> {
   const operation = 'POST token';
-  let body: unknown;
+  const { clientId, clientSecret, clientAuthMethod } = session.credentials;
+  const body = new URLSearchParams(form);
+  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+  if (clientAuthMethod === 'client_secret_post') {
+    body.set('client_id', clientId);
+    body.set('client_secret', clientSecret);
+  } else {
+    headers.Authorization = basicAuth(clientId, clientSecret, basicEncoding);
+  }
+  let answer: unknown;
   try {
-    ({ body } = await sendPublic(runtime, session, {
+    ({ body: answer } = await sendPublic(runtime, session, {
       method: 'POST',
       url,
       operation,
-      headers: {
-        Authorization: basicAuth(session.credentials.clientId, session.credentials.clientSecret),
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
-      body: form,
+      headers,
+      body,
       ctx,
     }));
   } catch (error) {
@@ -155,13 +171,13 @@ export async function postTokenForm(
       cause: error,
     });
   }
-  if (!isRecord(body) || typeof body.access_token !== 'string' || body.access_token === '') {
+  if (!isRecord(answer) || typeof answer.access_token !== 'string' || answer.access_token === '') {
     throw new CxonePermanentError('POST token: the answer has no access_token', { operation });
   }
-  const expiresIn = Number(body.expires_in);
+  const expiresIn = Number(answer.expires_in);
   return {
-    accessToken: body.access_token,
+    accessToken: answer.access_token,
     expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : undefined,
-    ...(typeof body.id_token === 'string' ? { idToken: body.id_token } : {}),
+    ...(typeof answer.id_token === 'string' ? { idToken: answer.id_token } : {}),
   };
 }

@@ -34,6 +34,7 @@ export function credentialsFingerprint(credentials: CxoneCredentials): string {
     credentials.clientSecret,
     credentials.accessKeyId ?? '',
     credentials.accessKeySecret ?? '',
+    credentials.clientAuthMethod ?? '',
   ];
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }

@@ -1,4 +1,7 @@
-import type { SkillAssignment } from '../domain/types.ts';
+import type { MembershipScope } from '../domain/membership.ts';
+import type { SkillAssignment, SkillMember } from '../domain/types.ts';
+
+export type { MembershipScope } from '../domain/membership.ts';
 
 /** Where one campaign's agents live in CXone: the campaign id (campaign-agents target) and its outbound skill. */
 export interface CampaignTarget {
@@ -28,19 +31,60 @@ export interface ConvergeResult {
   updated: string[];
   removed: string[];
   failedAgents: FailedAgent[];
-  /** The verifying read matches the desired state exactly. */
+  /**
+   * CXone holds the desired state for every agent the campaign owns; in `exclusive` mode also nobody else, which
+   * cannot be verified while members are hidden from the access key.
+   */
   verified: boolean;
   /** CXone's state at the first read, before any write (for per-agent events: activated, deactivated…). */
-  before: SkillAssignment[];
-  /** CXone's state after the verifying read (or the first read when nothing was written). */
-  current: SkillAssignment[];
+  before: SkillMember[];
+  /**
+   * CXone's state after the verifying read (or the first read when nothing was written), plus desired agents the read
+   * could not show whose own write CXone reported successful (see verify.ts).
+   */
+  current: SkillMember[];
+  /** Members of the skill the access key may not see, as the last read reported (CXone's `hiddenAgents`). */
+  hiddenAgents: number;
+  /** Members of `current` that are not the campaign's (neither desired nor managed); `managed` mode leaves them be. */
+  foreign: SkillMember[];
+  /** Managed agents, no longer desired, now known to be off the skill: the caller may stop managing them. */
+  released: string[];
+  /** Agents the first read did not list whose writes showed them on the skill (their earlier state is unknown). */
+  revealed: string[];
   /** Wall time spent in CXone calls for this converge, including retries. */
   cxoneMs: number;
+}
+
+/** A CXone skill as `GET /skills/{skillId}` describes it (the fields the service looks at). */
+export interface CxoneSkill {
+  skillId: number;
+  skillName: string;
+  isOutbound: boolean;
+  /** e.g. `Personal Connection` for a preview/predictive dialer skill; empty or absent for inbound skills. */
+  outboundStrategy?: string;
+  isActive?: boolean;
 }
 
 /** What the dispatcher uses, whatever the target. Create one per Lambda container and reuse it (token cache). */
 export interface CxoneAssignmentClient {
   readonly target: 'admin' | 'campaign-agents';
-  /** Read → diff → write only the differences → verifying read. Throws the errors of ./errors.ts. */
-  converge(target: CampaignTarget, desired: SkillAssignment[], ctx: CallContext): Promise<ConvergeResult>;
+  /**
+   * Read → diff → write only the differences → verifying read. `scope` says which members are the campaign's to
+   * change (default: `managed` with no earlier agents, so only the desired agents are written). Throws the errors of
+   * ./errors.ts.
+   */
+  converge(
+    target: CampaignTarget,
+    desired: SkillAssignment[],
+    ctx: CallContext,
+    scope?: MembershipScope,
+  ): Promise<ConvergeResult>;
+  /**
+   * The skill's description, or undefined when CXone does not know the skill (404). The `campaign-agents` target
+   * has no skill lookup and throws CxoneUnsupportedError.
+   */
+  getSkill(skillId: number, ctx: CallContext): Promise<CxoneSkill | undefined>;
 }
+
+/** The part of the client that converges a skill (what load balancing and the dispatcher's adapter need). */
+export type CxoneConvergeClient = Pick<CxoneAssignmentClient, 'target' | 'converge'>;

@@ -1,47 +1,123 @@
-// After the writes, the verifying read is the truth: an agent is reported failed only if CXone still differs for
-// it (so a per-agent "already assigned" after a retried POST that had in fact succeeded is not a failure).
-import type { SkillAssignment, SkillDiff } from '../domain/types.ts';
+// After the writes, the verifying read is the truth, within what it can show: an agent is reported failed only if
+// CXone still differs for it (so a per-agent "already assigned" after a retried POST that had in fact succeeded is not
+// a failure). Whether CXone's skill-agent read lists inactive members is unverified, and members hidden from the
+// access key are never listed: a desired agent the read leaves out counts as applied when CXone answered its own write
+// with success and it is inactive, or the read reported hidden members (then also when the first read listed it as
+// desired and nothing was written for it).
+
+import {
+  diffMembership,
+  foreignMembers,
+  type MembershipDiff,
+  type MembershipScope,
+} from '../domain/membership.ts';
+import { compareUserIds } from '../domain/planner.ts';
+import type { SkillAssignment, SkillMember } from '../domain/types.ts';
 import type { ConvergeResult, FailedAgent } from './types.ts';
 
-/** A converge whose first read found CXone as desired: no write, and that read is the verification. */
-export function alreadyConverged(state: SkillAssignment[], reads: number, cxoneMs: number): ConvergeResult {
-  return {
-    reads,
-    writes: 0,
-    added: [],
-    updated: [],
-    removed: [],
-    failedAgents: [],
-    verified: true,
-    before: state,
-    current: state,
-    cxoneMs,
-  };
+/** How CXone answered the last write made for one agent. */
+export interface AgentWrite {
+  method: 'POST' | 'PUT' | 'DELETE';
+  /**
+   * `ok`: CXone reported success. `absent`: a DELETE found the agent not on the skill (so it is off it). `unknown`:
+   * CXone gave no result for this agent. Otherwise CXone's refusal.
+   */
+  outcome: 'ok' | 'absent' | 'unknown' | { refused: string };
+  /** The first read did not list the agent, yet CXone's answer showed it on the skill. */
+  revealed?: boolean;
 }
 
-export function explainRemaining(
-  remaining: SkillDiff,
-  outcomes: ReadonlyMap<string, FailedAgent>,
-): FailedAgent[] {
-  const userIds = [
+export interface ConvergeFacts {
+  desired: readonly SkillAssignment[];
+  scope: MembershipScope;
+  /** The first read. */
+  before: readonly SkillMember[];
+  /** What the writes were planned from. */
+  diff: MembershipDiff;
+  /** The verifying read (the first one again when nothing was written), and its `hiddenAgents`. */
+  after: readonly SkillMember[];
+  hiddenAgents: number;
+  writes: ReadonlyMap<string, AgentWrite>;
+  /** Agents that could not be written at all (e.g. no CXone agent has the userId), with why. */
+  unwritable: ReadonlyMap<string, FailedAgent>;
+}
+
+type Settled = Omit<ConvergeResult, 'reads' | 'writes' | 'cxoneMs'>;
+
+export function settle(facts: ConvergeFacts): Settled {
+  const { desired, scope, diff, writes } = facts;
+  const current = new Map(facts.after.map((member) => [member.userId, { ...member }]));
+  const seenBefore = new Map(facts.before.map((member) => [member.userId, member]));
+  for (const agent of desired) {
+    if (current.has(agent.userId)) continue;
+    const write = writes.get(agent.userId);
+    const confirmedByWrite =
+      write?.outcome === 'ok' && write.method !== 'DELETE' && (!agent.isActive || facts.hiddenAgents > 0);
+    // Hidden members are not always the same ones (CXone does not say which); one listed as desired before and not
+    // written since may simply be hidden now.
+    const listedAsDesired = write === undefined && sameState(seenBefore.get(agent.userId), agent);
+    if (confirmedByWrite || (listedAsDesired && facts.hiddenAgents > 0))
+      current.set(agent.userId, { ...agent });
+  }
+  const state = [...current.values()].sort((a, b) => compareUserIds(a.userId, b.userId));
+  const remaining = diffMembership(state, desired, scope);
+  const refusedUnlisted = diff.unlisted.filter((userId) => isRefused(writes.get(userId)));
+  const failedIds = new Set([
     ...remaining.add.map((agent) => agent.userId),
     ...remaining.update.map((agent) => agent.userId),
     ...remaining.remove,
-  ];
-  return [...new Set(userIds)].map(
-    (userId) => outcomes.get(userId) ?? { userId, reason: 'not as desired after the write' },
+    ...refusedUnlisted,
+  ]);
+  const failedAgents = [...failedIds].sort(compareUserIds).map((userId) => explain(userId, facts));
+
+  const offSkill = (userId: string) => {
+    const write = writes.get(userId);
+    const deleted = write?.method === 'DELETE' && (write.outcome === 'ok' || write.outcome === 'absent');
+    return !current.has(userId) && (deleted || facts.unwritable.has(userId));
+  };
+  const managed = new Set(scope.managed);
+  const released = [...diff.remove, ...diff.unlisted].filter(
+    (userId) => managed.has(userId) && offSkill(userId),
+  );
+  const revealed = [...writes].filter(([, write]) => write.revealed).map(([userId]) => userId);
+  const revealedSet = new Set(revealed);
+  const succeeded = (userId: string) => !failedIds.has(userId);
+  return {
+    added: diff.add.map((agent) => agent.userId).filter((u) => succeeded(u) && !revealedSet.has(u)),
+    updated: [
+      ...diff.update.map((agent) => agent.userId),
+      ...diff.add.map((agent) => agent.userId).filter((u) => revealedSet.has(u)),
+    ]
+      .filter(succeeded)
+      .sort(compareUserIds),
+    removed: [
+      ...diff.remove.filter(succeeded),
+      ...diff.unlisted.filter((userId) => writes.get(userId)?.outcome === 'ok'),
+    ].sort(compareUserIds),
+    failedAgents,
+    verified: failedAgents.length === 0 && !(scope.mode === 'exclusive' && facts.hiddenAgents > 0),
+    before: facts.before.map((member) => ({ ...member })),
+    current: state,
+    hiddenAgents: facts.hiddenAgents,
+    foreign: foreignMembers(state, desired, scope.managed),
+    released: released.sort(compareUserIds),
+    revealed: revealed.sort(compareUserIds),
+  };
+}
+
+function sameState(member: SkillMember | undefined, agent: SkillAssignment): boolean {
+  return (
+    member !== undefined && member.isActive === agent.isActive && member.proficiency === agent.proficiency
   );
 }
 
-/** What the writes changed: the planned diff minus the agents that still differ. */
-export function summarizeApplied(
-  diff: SkillDiff,
-  failedAgents: FailedAgent[],
-): { added: string[]; updated: string[]; removed: string[] } {
-  const failed = new Set(failedAgents.map((agent) => agent.userId));
-  return {
-    added: diff.add.map((agent) => agent.userId).filter((userId) => !failed.has(userId)),
-    updated: diff.update.map((agent) => agent.userId).filter((userId) => !failed.has(userId)),
-    removed: diff.remove.filter((userId) => !failed.has(userId)),
-  };
+function isRefused(write: AgentWrite | undefined): boolean {
+  return typeof write?.outcome === 'object';
+}
+
+function explain(userId: string, facts: ConvergeFacts): FailedAgent {
+  const unwritable = facts.unwritable.get(userId);
+  if (unwritable) return unwritable;
+  const outcome = facts.writes.get(userId)?.outcome;
+  return { userId, reason: typeof outcome === 'object' ? outcome.refused : 'not as desired after the write' };
 }

@@ -4,7 +4,7 @@
 // Every object is strict: unknown keys are rejected.
 import * as z from 'zod';
 import { isValidTimeZone } from './time-window.ts';
-import { PlanReasonSchema } from './vocabulary.ts';
+import { MembershipModeSchema, PlanReasonSchema } from './vocabulary.ts';
 
 /** Codes of the refinements below (zod reports them as `custom` issues carrying `params.code`). */
 export const SchemaErrorCode = {
@@ -174,6 +174,12 @@ export const CampaignPolicySchema = z
       .meta({ uniqueItems: true }),
     callRateTarget: z.number().positive(),
     capacityThreshold: z.number().min(0).max(1),
+    membership: MembershipModeSchema.optional().meta({
+      description:
+        'Who owns the members of the skill; `managed` when absent. `managed`: the service adds, updates and removes ' +
+        'only the agents of this campaign’s desired states and leaves every other member alone. `exclusive`: the ' +
+        'skill holds exactly the desired set; anyone else is removed.',
+    }),
   })
   .meta({
     id: 'CampaignPolicy',
@@ -191,6 +197,7 @@ export const CampaignPolicySchema = z
         requiredSkills: ['preview-qualified'],
         callRateTarget: 8.5,
         capacityThreshold: 0.3,
+        membership: 'managed',
       },
     ],
   });
@@ -235,9 +242,34 @@ export const ValidationIssueSchema = z.strictObject({
   message: z.string(),
 });
 
+/** Proficiency the service writes: 1 (best) … 5, from the capacity score. */
+export const MAX_PLANNED_PROFICIENCY = 5;
+/** Proficiency CXone holds: 1 (best) … 20, as its UI allows; a member set by hand may have any of them. */
+export const MAX_CXONE_PROFICIENCY = 20;
+
 export const SkillAssignmentSchema = z
-  .strictObject({ userId: z.string(), isActive: z.boolean(), proficiency: z.int().min(1).max(5) })
-  .meta({ id: 'SkillAssignment', description: 'One agent on the campaign’s CXone skill.' });
+  .strictObject({
+    userId: z.string(),
+    isActive: z.boolean(),
+    proficiency: z.int().min(1).max(MAX_PLANNED_PROFICIENCY),
+  })
+  .meta({
+    id: 'SkillAssignment',
+    description: 'One agent on the campaign’s CXone skill, as the service plans it.',
+  });
+
+export const SkillMemberSchema = z
+  .strictObject({
+    userId: z.string(),
+    isActive: z.boolean(),
+    proficiency: z.int().min(1).max(MAX_CXONE_PROFICIENCY),
+  })
+  .meta({
+    id: 'SkillMember',
+    description:
+      'One member of the campaign’s CXone skill as CXone reports it: proficiency 1 (best) … 20, since a member set ' +
+      'by hand may hold any value CXone allows (the service itself writes 1 … 5).',
+  });
 
 export const AgentPlanSchema = z
   .strictObject({

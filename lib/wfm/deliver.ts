@@ -2,6 +2,7 @@ import { MAX_VISIBILITY_TIMEOUT_SECONDS } from '../retry/redelivery.ts';
 import { parseRetryAfter } from '../retry/retry-after.ts';
 import { serializeWfmEvent, type WfmEvent } from './cloudevents.ts';
 import type { WfmEndpoint } from './endpoints.ts';
+import { guardedFetch } from './guarded-fetch.ts';
 import { signWebhook } from './signing.ts';
 import {
   checkWebhookTarget,
@@ -45,7 +46,9 @@ export interface DeliverWebhookInput {
 /** Exactly one signed POST of `event` to `endpoint` (SQS does the retries). Never follows redirects. */
 export async function deliverWebhook(input: DeliverWebhookInput): Promise<DeliveryOutcome> {
   const now = input.now ?? Date.now;
-  const fetchImpl = input.fetch ?? globalThis.fetch;
+  const policy = { allowPrivate: input.allowPrivate, resolve: input.resolve };
+  // The default transport checks the address it connects to against the same policy (DNS rebinding).
+  const fetchImpl = input.fetch ?? guardedFetch(policy);
   // A caller bounding the timeout by the Lambda's remaining time may pass 0 or less: time out at once, don't throw.
   const timeoutMs = Math.max(Math.floor(input.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS), 1);
   const startedAt = now();
@@ -54,22 +57,11 @@ export async function deliverWebhook(input: DeliverWebhookInput): Promise<Delive
 
   let url: URL;
   try {
-    const target = await abortable(
-      checkWebhookTarget(input.endpoint.url, { allowPrivate: input.allowPrivate, resolve: input.resolve }),
-      signal,
-    );
+    const target = await abortable(checkWebhookTarget(input.endpoint.url, policy), signal);
     url = target.url;
   } catch (error) {
-    if (error instanceof WebhookTargetRefusedError) {
-      return { kind: 'refused', reason: error.message, durationMs: elapsed() };
-    }
-    if (error instanceof WebhookTargetUnresolvedError) {
-      return {
-        kind: 'retry',
-        reason: `dns lookup failed (${error.code ?? 'unknown'})`,
-        durationMs: elapsed(),
-      };
-    }
+    const outcome = policyOutcome(error, elapsed());
+    if (outcome) return outcome;
     if (signal.aborted) return timedOut(timeoutMs, elapsed());
     throw error;
   }
@@ -93,7 +85,13 @@ export async function deliverWebhook(input: DeliverWebhookInput): Promise<Delive
     });
   } catch (error) {
     if (signal.aborted) return timedOut(timeoutMs, elapsed());
-    return { kind: 'retry', reason: `network error (${networkErrorCode(error)})`, durationMs: elapsed() };
+    return (
+      policyOutcome(error, elapsed()) ?? {
+        kind: 'retry',
+        reason: `network error (${networkErrorCode(error)})`,
+        durationMs: elapsed(),
+      }
+    );
   }
   // The response body is not needed; release the connection.
   response.body?.cancel().catch(() => {});
@@ -127,6 +125,16 @@ function classifyResponse(response: Response, nowMs: number, durationMs: number)
     };
   }
   return { kind: 'retry', status, reason: `http ${status}`, durationMs };
+}
+
+/** The URL policy's verdict, before the request or when the connection was made; undefined for other errors. */
+function policyOutcome(error: unknown, durationMs: number): DeliveryOutcome | undefined {
+  if (error instanceof WebhookTargetRefusedError)
+    return { kind: 'refused', reason: error.message, durationMs };
+  if (error instanceof WebhookTargetUnresolvedError) {
+    return { kind: 'retry', reason: `dns lookup failed (${error.code ?? 'unknown'})`, durationMs };
+  }
+  return undefined;
 }
 
 function timedOut(timeoutMs: number, durationMs: number): DeliveryOutcome {

@@ -1,4 +1,6 @@
+import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
+import { isIPv6 } from 'node:net';
 import { type AddressCategory, classifyIpAddress, isIpAddress } from './ip-address.ts';
 
 /** Resolves a hostname to every address it has (IPv4 and IPv6). */
@@ -70,8 +72,8 @@ export const systemResolver: HostResolver = async (hostname) => {
  * addresses are accepted; link-local and the other non-unicast kinds stay refused.
  *
  * Throws WebhookTargetRefusedError (permanent) or WebhookTargetUnresolvedError (DNS failure, transient).
- * The check resolves the name itself, so a DNS answer that changes between this check and the connection is not
- * caught; endpoints come from operator configuration, and egress filtering is the place for a hard guarantee.
+ * A name can resolve differently when the connection is made (DNS rebinding): the sockets that deliver webhooks
+ * resolve through connectLookup, which applies the same rules to the addresses actually connected to.
  */
 export async function checkWebhookTarget(
   url: string | URL,
@@ -90,21 +92,78 @@ export async function checkWebhookTarget(
   }
 
   const hostname = bareHostname(parsed.hostname);
-  const allowed = policy.allowPrivate ? ALLOWED_WHEN_PRIVATE : ALWAYS_ALLOWED;
+  const allowed = allowedCategories(policy);
 
   if (isIpAddress(hostname)) {
     assertAllowed(hostname, allowed, `address ${hostname}`);
     return { url: parsed, hostname, addresses: [hostname] };
   }
+  const addresses = await resolveAllowed(hostname, policy, 'resolves to');
+  return { url: parsed, hostname, addresses };
+}
+
+/** The `lookup` option of node:net / node:http sockets. */
+export type ConnectLookup = (
+  hostname: string,
+  options: { family?: number | string; all?: boolean },
+  callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+) => void;
+
+/**
+ * The `lookup` of the sockets that deliver webhooks: resolves the name with the policy's resolver and fails the
+ * connection with WebhookTargetRefusedError when any address is not allowed (the rules of checkWebhookTarget), or
+ * with WebhookTargetUnresolvedError when the name does not resolve. The address a socket connects to is therefore
+ * one the policy accepted at that moment, whatever the name resolved to when the URL was checked. (Sockets skip
+ * `lookup` for IP literals, which checkWebhookTarget judges from the URL itself.)
+ */
+export function connectLookup(policy: WebhookTargetPolicy): ConnectLookup {
+  return (hostname, options, callback) => {
+    const wanted = familyNumber(options.family);
+    const answers = resolveAllowed(bareHostname(hostname), policy, 'resolves at connect time to').then(
+      (addresses) => {
+        const all = addresses
+          .map((address): LookupAddress => ({ address, family: isIPv6(address) ? 6 : 4 }))
+          .filter((answer) => wanted === 0 || answer.family === wanted);
+        if (all.length === 0) throw new WebhookTargetUnresolvedError(hostname, 'NODATA');
+        return all;
+      },
+    );
+    answers.then(
+      (all) => {
+        const [first] = all as [LookupAddress, ...LookupAddress[]];
+        if (options.all) callback(null, all);
+        else callback(null, first.address, first.family);
+      },
+      (error: Error) => callback(error, options.all ? [] : '', 0),
+    );
+  };
+}
+
+function allowedCategories(policy: WebhookTargetPolicy): ReadonlySet<AddressCategory> {
+  return policy.allowPrivate ? ALLOWED_WHEN_PRIVATE : ALWAYS_ALLOWED;
+}
+
+/** Resolves a hostname (not an IP literal) and checks every address it has; `verb` words the refusal. */
+async function resolveAllowed(
+  hostname: string,
+  policy: WebhookTargetPolicy,
+  verb: string,
+): Promise<string[]> {
+  const allowed = allowedCategories(policy);
   if (isLocalhostName(hostname) && !allowed.has('loopback')) {
     throw new WebhookTargetRefusedError('host_not_allowed', `host ${hostname} is a loopback name`);
   }
-
   const addresses = await resolveHost(hostname, policy.resolve ?? systemResolver);
   for (const address of addresses) {
-    assertAllowed(address, allowed, `host ${hostname} resolves to ${address}, which`);
+    assertAllowed(address, allowed, `host ${hostname} ${verb} ${address}, which`);
   }
-  return { url: parsed, hostname, addresses };
+  return addresses;
+}
+
+function familyNumber(family: number | string | undefined): number {
+  if (family === 4 || family === 'IPv4') return 4;
+  if (family === 6 || family === 'IPv6') return 6;
+  return 0;
 }
 
 function parseUrl(url: string | URL): URL {

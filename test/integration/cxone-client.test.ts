@@ -20,6 +20,7 @@ import {
 } from '../../lib/cxone/client.ts';
 import type { FetchFn } from '../../lib/cxone/http.ts';
 import type { AgentPlan, SkillAssignment } from '../../lib/domain/types.ts';
+import { adminToken } from './cxone-sandbox-http.ts';
 
 const SKILL_ID = 4501234;
 const CAMPAIGN_ID = '12345678-1234-1234-1234-123456789012';
@@ -125,7 +126,8 @@ describe('admin target converges the sandbox', () => {
     await clearRequests();
 
     const desired = [agent(2, false, 4), agent(3), agent(4)];
-    const result = await cxone.converge(target, desired, ctx());
+    const earlier = [agent(1), agent(2), agent(3)].map((a) => a.userId);
+    const result = await cxone.converge(target, desired, ctx(), { mode: 'managed', managed: earlier });
 
     expect(await skillState()).toEqual(desired);
     expect(result).toMatchObject({
@@ -166,7 +168,8 @@ describe('admin target converges the sandbox', () => {
     expect(refused.length).toBeLessThan(10);
     for (const failure of refused) {
       expect(onSkill.has(failure.userId)).toBe(false);
-      expect(failure.reason).toContain('Injected agent error');
+      // CXone's own wording (and spelling), matched to the agent by position: failures carry no agentId.
+      expect(failure.reason).toBe('Error has occured while calling external service');
     }
     expect([...onSkill].sort()).toEqual(result.added);
     expect(result.added.length + refused.length).toBe(10);
@@ -179,8 +182,26 @@ describe('admin target converges the sandbox', () => {
     );
     expect(error).toBeInstanceOf(CxonePermanentError);
     expect(error).toMatchObject({ status: 404 });
-    expect((error as Error).message).toContain('Skill 999 not found');
+    expect((error as Error).message).toContain("Invalid skillId - '999', does not exist");
     expect(await apiRequests()).toHaveLength(1);
+  });
+});
+
+describe('admin target skill lookup', () => {
+  it('tells an outbound Personal Connection skill from an inbound one, and an unknown skill', async () => {
+    const cxone = client();
+    await expect(cxone.getSkill(4501235, ctx())).resolves.toMatchObject({
+      skillId: 4501235,
+      isOutbound: true,
+      outboundStrategy: 'Personal Connection',
+    });
+    await expect(cxone.getSkill(4509999, ctx())).resolves.toMatchObject({
+      skillId: 4509999,
+      isOutbound: false,
+    });
+    await expect(cxone.getSkill(999, ctx())).resolves.toBeUndefined();
+    const skillCalls = (await apiRequests()).filter((entry) => /\/skills\/\d+$/.test(entry.path));
+    expect(skillCalls.map((entry) => entry.status)).toEqual([200, 200, 404]);
   });
 });
 
@@ -226,7 +247,7 @@ describe('admin target permissions', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CxonePermanentError);
       expect(error).toMatchObject({ status: 403 });
-      expect((error as Error).message).toContain('no permission on skill 4509999');
+      expect((error as Error).message).toContain("Skill - '4509999' is restricted");
       const log = (await (await fetch(`${restricted.url}/sandbox/requests`)).json()) as RequestLogEntry[];
       const skillCalls = log.filter((entry) => entry.path.includes('/skills/4509999/'));
       expect(skillCalls.map((entry) => entry.status)).toEqual([403]);
@@ -280,7 +301,8 @@ describe('admin target retries', () => {
     await expect(cxone.converge(target, [agent(7)], ctx())).resolves.toMatchObject({ verified: true });
 
     const statuses = (await apiRequests()).map((entry) => entry.status);
-    expect(statuses.slice(0, 3)).toEqual([429, 429, 200]);
+    // The skill is empty: CXone answers the read 204 No Content.
+    expect(statuses.slice(0, 3)).toEqual([429, 429, 204]);
     expect(await skillState()).toEqual([agent(7)]);
   });
 
@@ -322,7 +344,7 @@ describe('admin target retries', () => {
 
     const statuses = (await apiRequests()).map((entry) => entry.status);
     expect(statuses.slice(0, 3).every((status) => status >= 500)).toBe(true);
-    expect(statuses[3]).toBe(200);
+    expect(statuses[3]).toBe(204);
   });
 
   it('gives up in time with a retryable error when CXone keeps failing', async () => {
@@ -417,6 +439,22 @@ describe('campaign-agents target (the original spec’s contract)', () => {
     expect(await skillState()).toEqual(desired);
     const tokens = (await requests()).filter((entry) => entry.path === '/oauth2/token');
     expect(tokens).toHaveLength(1);
+  });
+
+  it('managed: a member added by hand through the Admin API survives the replacing PUT, as it was', async () => {
+    const token = (await adminToken(sandbox.url)).access_token;
+    const handEdit = await fetch(`${sandbox.url}/inContactAPI/services/v30.0/skills/${SKILL_ID}/agents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agents: [{ agentId: 100009, isActive: false, proficiency: 4 }] }),
+    });
+    expect(handEdit.status).toBe(200);
+
+    const result = await campaignClient(sandbox).converge(target, [agent(1)], ctx());
+
+    expect(result).toMatchObject({ added: ['agent-uuid-001'], verified: true });
+    expect(result.foreign).toEqual([agent(9, false, 4)]);
+    expect(await skillState()).toEqual([agent(1), agent(9, false, 4)]);
   });
 
   it('answers a capacity 409 by load balancing once, then stops', async () => {

@@ -9,131 +9,30 @@ import {
   SANDBOX_TENANT_ID,
   startCxoneSandbox,
 } from '../../infra/local/cxone-sandbox/server.ts';
+import {
+  ADMIN,
+  type AgentsBody,
+  adminToken,
+  basic,
+  CAMPAIGN_ID,
+  call,
+  campaignToken,
+  decodeJwtPayload,
+  type ResultSetBody,
+  SEEDED_SKILL_IDS,
+  SKILL_ID,
+  type SkillAgentsBody,
+  type StateBody,
+  setFaults,
+  skillMembers,
+  type TokenBody,
+} from './cxone-sandbox-http.ts';
 
-const SKILL_ID = 4501234;
-const CAMPAIGN_ID = '12345678-1234-1234-1234-123456789012';
-const ADMIN = '/inContactAPI/services/v30.0';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface Reply<T> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-interface ErrorBody {
-  error: string;
-  error_description: string;
-  maxActiveAgents?: number;
-}
-interface TokenBody {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_token: string;
-  id_token: string;
-}
-interface AgentResult {
-  agentId: number;
-  success: boolean;
-  error?: string;
-}
-interface ResultSetBody {
-  resultSet: { errorCount: number; agentResults: AgentResult[] };
-}
-interface SkillAgentsBody {
-  totalRecords: number;
-  agentSkillAssignments: Array<{
-    agentId: number;
-    userId: string;
-    skillId: number;
-    agentProficiencyValue: number;
-    isActive: boolean;
-    isOutbound: boolean;
-    outboundStrategy: string;
-    campaignId: string;
-  }>;
-}
-interface AgentsBody {
-  totalRecords: number;
-  agents: Array<{ agentId: number; userId: string }>;
-}
-interface Member {
-  agentId: number;
-  userId: string;
-  isActive: boolean;
-  proficiency: number;
-}
-interface StateBody {
-  skills: Record<string, Member[]>;
-}
 interface CampaignAgentsBody {
   campaignId: string;
   agents: Array<{ userId: string; isActive: boolean; proficiency: number }>;
-}
-
-type CallInit = Omit<RequestInit, 'body'> & { json?: unknown; form?: Record<string, string>; token?: string };
-
-async function call<T = ErrorBody>(base: string, path: string, init: CallInit = {}): Promise<Reply<T>> {
-  const { json, form, token, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  let body: string | undefined;
-  if (json !== undefined) {
-    headers.set('content-type', 'application/json');
-    body = JSON.stringify(json);
-  }
-  if (form !== undefined) {
-    headers.set('content-type', 'application/x-www-form-urlencoded');
-    body = new URLSearchParams(form).toString();
-  }
-  if (token !== undefined) headers.set('authorization', `Bearer ${token}`);
-  const response = await fetch(`${base}${path}`, { ...rest, headers, body });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (text ? JSON.parse(text) : undefined) as T,
-  };
-}
-
-function basic(id: string, secret: string): string {
-  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-}
-
-async function adminToken(base: string): Promise<TokenBody> {
-  const reply = await call<TokenBody>(base, '/auth/token', {
-    method: 'POST',
-    headers: { authorization: basic(SANDBOX_CREDENTIALS.clientId, SANDBOX_CREDENTIALS.clientSecret) },
-    form: {
-      grant_type: 'password',
-      username: SANDBOX_CREDENTIALS.accessKeyId,
-      password: SANDBOX_CREDENTIALS.accessKeySecret,
-    },
-  });
-  expect(reply.status).toBe(200);
-  return reply.body;
-}
-
-async function campaignToken(base: string): Promise<string> {
-  const reply = await call<TokenBody>(base, '/oauth2/token', {
-    method: 'POST',
-    headers: { authorization: basic(SANDBOX_CREDENTIALS.clientId, SANDBOX_CREDENTIALS.clientSecret) },
-    form: { grant_type: 'client_credentials' },
-  });
-  expect(reply.status).toBe(200);
-  return reply.body.access_token;
-}
-
-async function setFaults(base: string, faults: Record<string, unknown>): Promise<void> {
-  const reply = await call(base, '/sandbox/faults', { method: 'PUT', json: faults });
-  expect(reply.status).toBe(200);
-}
-
-async function skillMembers(base: string): Promise<Member[]> {
-  return (await call<StateBody>(base, '/sandbox/state')).body.skills[String(SKILL_ID)] ?? [];
-}
-
-function decodeJwtPayload(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
 }
 
 // A frozen, hand-advanced clock makes token expiry and the rate-limit bucket exact.
@@ -189,8 +88,9 @@ describe('CXone sandbox, real CXone Admin target', () => {
       expect.objectContaining({ agentId: 100042, userId: 'agent-uuid-042' }),
     ]);
 
-    const empty = await call<SkillAgentsBody>(api, `/skills/${SKILL_ID}/agents`, { token: bearer });
-    expect(empty.body.totalRecords).toBe(0);
+    const empty = await call(api, `/skills/${SKILL_ID}/agents`, { token: bearer });
+    expect(empty.status).toBe(204);
+    expect(empty.text).toBe('');
 
     const assigned = await call<ResultSetBody>(api, `/skills/${SKILL_ID}/agents`, {
       method: 'POST',
@@ -216,7 +116,7 @@ describe('CXone sandbox, real CXone Admin target', () => {
     });
     expect(updated.body.resultSet).toEqual({
       errorCount: 0,
-      agentResults: [{ agentId: 100043, success: true }],
+      agentResults: [{ success: true, agentId: 100043 }],
     });
 
     const read = await call<SkillAgentsBody>(api, `/skills/${SKILL_ID}/agents`, { token: bearer });
@@ -229,7 +129,7 @@ describe('CXone sandbox, real CXone Admin target', () => {
       isActive: false,
       isOutbound: true,
       outboundStrategy: 'Personal Connection',
-      campaignId: CAMPAIGN_ID,
+      campaignId: expect.any(Number),
     });
 
     const removedByBody = await call<ResultSetBody>(api, `/skills/${SKILL_ID}/agents`, {
@@ -238,14 +138,12 @@ describe('CXone sandbox, real CXone Admin target', () => {
       json: { agents: [{ agentId: 100042 }] },
     });
     expect(removedByBody.body.resultSet.errorCount).toBe(0);
-    const removedByPath = await call<ResultSetBody>(api, `/skills/${SKILL_ID}/agents/100043`, {
+    const removedByPath = await call(api, `/skills/${SKILL_ID}/agents/100043`, {
       method: 'DELETE',
       token: bearer,
     });
-    expect(removedByPath.body.resultSet).toEqual({
-      errorCount: 0,
-      agentResults: [{ agentId: 100043, success: true }],
-    });
+    expect(removedByPath.status).toBe(200);
+    expect(removedByPath.text).toBe('');
     expect(await skillMembers(base)).toEqual([]);
   });
 
@@ -290,13 +188,12 @@ describe('CXone sandbox, real CXone Admin target', () => {
     });
     expect(post.status).toBe(200);
     expect(post.body.resultSet.errorCount).toBe(3);
-    expect(post.body.resultSet.agentResults.map((result) => [result.agentId, result.success])).toEqual([
-      [100001, false],
-      [999999, false],
-      [100002, false],
-      [100003, true],
+    expect(post.body.resultSet.agentResults).toEqual([
+      { success: false, error: expect.stringMatching(/already assigned/) },
+      { success: false, error: expect.stringMatching(/does not exist/) },
+      { success: false, error: expect.stringMatching(/proficiency/) },
+      { success: true, agentId: 100003 },
     ]);
-    expect(post.body.resultSet.agentResults[0]?.error).toMatch(/already assigned/);
 
     const put = await call<ResultSetBody>(base, path, {
       method: 'PUT',
@@ -304,14 +201,18 @@ describe('CXone sandbox, real CXone Admin target', () => {
       json: {
         agents: [
           { agentId: 100004, isActive: true },
-          { agentId: 100001, proficiency: 6 },
+          { agentId: 100001, proficiency: 21 },
         ],
       },
     });
     expect(put.body.resultSet.errorCount).toBe(2);
-    const del = await call<ResultSetBody>(base, `${path}/100005`, { method: 'DELETE', token });
+    const del = await call<ResultSetBody>(base, path, {
+      method: 'DELETE',
+      token,
+      json: { agents: [{ agentId: 100005 }] },
+    });
     expect(del.body.resultSet.agentResults).toEqual([
-      { agentId: 100005, success: false, error: expect.stringMatching(/not assigned/) },
+      { success: false, error: expect.stringMatching(/not assigned/) },
     ]);
 
     expect(await skillMembers(base)).toEqual([
@@ -319,7 +220,9 @@ describe('CXone sandbox, real CXone Admin target', () => {
       { agentId: 100003, userId: 'agent-uuid-003', isActive: false, proficiency: 5 },
     ]);
     const cleared = await call<StateBody>(base, '/sandbox/state', { method: 'DELETE' });
-    expect(cleared.body).toEqual({ skills: { [String(SKILL_ID)]: [] } });
+    expect(cleared.body).toEqual({
+      skills: Object.fromEntries(SEEDED_SKILL_IDS.map((id) => [String(id), []])),
+    });
     expect(await skillMembers(base)).toEqual([]);
   });
 
@@ -396,19 +299,20 @@ describe('CXone sandbox tokens', () => {
     expect(unknown.body.error).toBe('invalid_token');
 
     const own = (await adminToken(base)).access_token;
-    expect((await call(base, path, { token: own })).status).toBe(200);
+    // An empty skill lists nothing: 204 No Content.
+    expect((await call(base, path, { token: own })).status).toBe(204);
     await setFaults(base, { revokeTokensNow: true });
     const revoked = await call(base, path, { token: own });
     expect(revoked.status).toBe(401);
     expect(revoked.body.error).toBe('invalid_token');
     token = (await adminToken(base)).access_token;
-    expect((await call(base, path, { token })).status).toBe(200);
+    expect((await call(base, path, { token })).status).toBe(204);
 
     await setFaults(base, { tokenTtlSeconds: 60 });
     const shortLived = await adminToken(base);
     expect(shortLived.expires_in).toBe(60);
     clock.ms += 59_000;
-    expect((await call(base, path, { token: shortLived.access_token })).status).toBe(200);
+    expect((await call(base, path, { token: shortLived.access_token })).status).toBe(204);
     clock.ms += 2_000;
     const expired = await call(base, path, { token: shortLived.access_token });
     expect(expired.status).toBe(401);
@@ -475,7 +379,7 @@ describe('CXone sandbox faults', () => {
     expect((await call(base, '/sandbox/state')).status).toBe(200);
 
     await call(base, '/sandbox/faults', { method: 'DELETE' });
-    expect((await call(base, path, { token })).status).toBe(200);
+    expect((await call(base, path, { token })).status).toBe(204);
   });
 
   it('answers a server error at rate5xx 1', async () => {
@@ -489,12 +393,12 @@ describe('CXone sandbox faults', () => {
     await setFaults(base, { rateLimitPerSecond: 3 });
     const statuses: number[] = [await adminToken(base).then(() => 200)];
     for (let i = 0; i < 6; i++) statuses.push((await call(base, path, { token })).status);
-    expect(statuses).toEqual([200, 200, 200, 429, 429, 429, 429]);
+    expect(statuses).toEqual([200, 204, 204, 429, 429, 429, 429]);
 
     clock.ms += 1000;
     const afterRefill: number[] = [];
     for (let i = 0; i < 4; i++) afterRefill.push((await call(base, path, { token })).status);
-    expect(afterRefill).toEqual([200, 200, 200, 429]);
+    expect(afterRefill).toEqual([204, 204, 204, 429]);
 
     const log = (await call<RequestLogEntry[]>(base, '/sandbox/requests')).body;
     expect(log.filter((entry) => entry.fault === 'rate_limit')).toHaveLength(5);
@@ -521,7 +425,7 @@ describe('CXone sandbox faults', () => {
     await setFaults(base, { latencyMs: 200 });
     const started = performance.now();
     const reply = await call(base, path, { token });
-    expect(reply.status).toBe(200);
+    expect(reply.status).toBe(204);
     expect(performance.now() - started).toBeGreaterThanOrEqual(195);
   });
 
@@ -555,7 +459,7 @@ describe('CXone sandbox request log', () => {
         method: 'GET',
         path,
         query: 'top=5',
-        status: 200,
+        status: 204,
         correlationId: 'corr-123',
       }),
       expect.objectContaining({

@@ -3,6 +3,7 @@
 // requests, stateful sequences (PUT → Location → GET), and every check it has. Exit code 0 = every answer matched
 // the document: documented status codes, content types, headers and response schemas, invalid data refused, valid
 // data accepted, auth enforced.
+
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, withoutRealAws } from '../../infra/local/moto.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { printToTerminal } from '../support/log-capture.ts';
 
 const SCHEMATHESIS = join(PROJECT_ROOT, '.venv', 'bin', 'schemathesis');
 const OPENAPI = join(PROJECT_ROOT, 'docs', 'openapi.json');
@@ -126,7 +128,7 @@ describe('docs/openapi.json against the running API (schemathesis)', () => {
         'true',
         ...(process.env.SCHEMATHESIS_SEED ? ['--seed', process.env.SCHEMATHESIS_SEED] : []),
       ]);
-      console.log(summaryOf(run.output));
+      printToTerminal(`${summaryOf(run.output)}\n`);
       expect(run.output).toMatch(/Operations:\s+9 selected \/ 9 total/);
       expect(run.exitCode, summaryOf(run.output)).toBe(0);
     },

@@ -2,6 +2,7 @@
 // sandbox answers 429s (with and without Retry-After), 5xx, hangs, per-agent refusals and revokes every token, the
 // WFM receiver is down and then fails a third of the deliveries, and SQS delivers messages twice. Then the faults
 // are cleared and, once quiescent, the soak proves that no change was lost or applied twice.
+
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { type MotoServer, startMoto } from '../../infra/local/moto.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import type { AssignmentView } from '../../lib/app/api-schemas.ts';
 import type { CampaignPolicy } from '../../lib/domain/schemas.ts';
+import { printToTerminal } from '../support/log-capture.ts';
 import { type AuditInput, auditSoak } from '../support/soak/audit.ts';
 import { soakPolicies } from '../support/soak/campaigns.ts';
 import { buildSoakPlan } from '../support/soak/desired-states.ts';
@@ -454,9 +456,9 @@ describe('fault soak on the local stack', () => {
       const statuses = Object.fromEntries(ledger.statuses);
       await writeFile(process.env.SOAK_EVIDENCE_FILE, JSON.stringify({ statuses, ...evidence, problems }));
     }
-    console.log(
+    printToTerminal(
       `\nFault soak: ${soakAccepted} PUTs under faults, then ${ledger.accepted.length - soakAccepted} re-submissions\n` +
-        `${formatTable(soakTableRows(audit.figures, facts))}\n${problems.join('\n')}`,
+        `${formatTable(soakTableRows(audit.figures, facts))}\n${problems.join('\n')}\n`,
     );
 
     expect(soakAccepted).toBeGreaterThanOrEqual(500);

@@ -1,14 +1,16 @@
-// A CampaignConverger over an in-memory CXone: one assignment set per skill, converged by diff like the real client.
-// It can refuse agents (per-agent partial failure), cap active agents (a capacity conflict answered by load
-// balancing) and fail whole calls with scripted errors.
+// A CampaignConverger over an in-memory CXone: one assignment set per skill, converged by diff like the real client,
+// within the campaign's membership (managed: only desired and managed agents are written). It can refuse agents
+// (per-agent partial failure), cap active agents (a capacity conflict answered by load balancing), report members
+// hidden from the access key and fail whole calls with scripted errors.
 import type {
   CampaignConverger,
   ConvergeContext,
   ConvergeOutcome,
   ConvergeTarget,
 } from '../../lib/app/ports.ts';
-import { diffSkillAssignments, isEmptyDiff } from '../../lib/domain/diff.ts';
+import { isEmptyDiff } from '../../lib/domain/diff.ts';
 import { balanceOnConflict } from '../../lib/domain/load-balance.ts';
+import { diffMembership, foreignMembers, type MembershipScope } from '../../lib/domain/membership.ts';
 import { compareUserIds, toSkillAssignments } from '../../lib/domain/planner.ts';
 import type { AgentPlan, SkillAssignment } from '../../lib/domain/types.ts';
 
@@ -16,6 +18,7 @@ export interface ConvergeCall {
   target: ConvergeTarget;
   plan: AgentPlan[];
   context: ConvergeContext;
+  scope: MembershipScope;
 }
 
 export class FakeCampaignConverger implements CampaignConverger {
@@ -24,6 +27,8 @@ export class FakeCampaignConverger implements CampaignConverger {
   readonly refused = new Map<string, string>();
   /** Most active agents CXone accepts on a skill; more makes it drop the lowest-ranked (load balancing). */
   capacityLimit: number | undefined;
+  /** What CXone reports as `hiddenAgents` (nobody is actually left out of the reads here). */
+  hiddenAgents = 0;
   cxoneMs = 250;
   private readonly skills = new Map<number, Map<string, SkillAssignment>>();
   private readonly failures: Error[] = [];
@@ -51,8 +56,9 @@ export class FakeCampaignConverger implements CampaignConverger {
     target: ConvergeTarget,
     plan: AgentPlan[],
     context: ConvergeContext,
+    scope: MembershipScope,
   ): Promise<ConvergeOutcome> {
-    this.calls.push(structuredClone({ target, plan, context }));
+    this.calls.push(structuredClone({ target, plan, context, scope }));
     const failure = this.failures.shift();
     if (failure) throw failure;
 
@@ -64,7 +70,8 @@ export class FakeCampaignConverger implements CampaignConverger {
     }
 
     const before = this.state(target.skillId);
-    const diff = diffSkillAssignments(before, toSkillAssignments(applied));
+    const desired = toSkillAssignments(applied);
+    const diff = diffMembership(before, desired, scope);
     const skill = this.skill(target.skillId);
     const failedAgents: Array<{ userId: string; reason: string }> = [];
     const accept = (assignment: SkillAssignment): boolean => {
@@ -77,19 +84,25 @@ export class FakeCampaignConverger implements CampaignConverger {
     const updated = diff.update.filter(accept).map((a) => a.userId);
     const added = diff.add.filter(accept).map((a) => a.userId);
     const writes = [diff.remove, diff.update, diff.add].filter((part) => part.length > 0).length;
+    const after = this.state(target.skillId);
+    const desiredIds = new Set(desired.map((agent) => agent.userId));
     return {
       plan: applied,
       dropped,
       before,
-      after: this.state(target.skillId),
+      after,
       added,
       updated,
       removed: diff.remove,
       failedAgents,
       reads: isEmptyDiff(diff) ? 1 : 2,
       writes,
-      verified: failedAgents.length === 0,
+      verified: failedAgents.length === 0 && !(scope.mode === 'exclusive' && this.hiddenAgents > 0),
       cxoneMs: this.cxoneMs,
+      hiddenAgents: this.hiddenAgents,
+      foreign: foreignMembers(after, desired, scope.managed),
+      released: scope.managed.filter((u) => !desiredIds.has(u) && !skill.has(u)),
+      revealed: [],
     };
   }
 

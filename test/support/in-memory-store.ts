@@ -33,7 +33,10 @@ export class InMemoryAssignmentStore implements AssignmentStore {
   seed(record: AssignmentRecord, options: { latest?: boolean; lastApplied?: AppliedState } = {}): void {
     this.assignments.set(record.assignmentId, copy(record));
     if (options.latest ?? true) {
+      // Like a submission: the managed agents of the campaign stay (they are not part of a desired state).
+      const managedAgents = this.campaigns.get(record.campaignId)?.managedAgents;
       this.campaigns.set(record.campaignId, {
+        ...(managedAgents ? { managedAgents } : {}),
         campaignId: record.campaignId,
         latestAssignmentId: record.assignmentId,
         desired: copy(record.desired),
@@ -126,10 +129,17 @@ export class InMemoryAssignmentStore implements AssignmentStore {
     if (current) delete current.pendingEvents;
   }
 
-  async recordApplied(campaignId: string, applied: AppliedState): Promise<void> {
+  async recordManaged(campaignId: string, managedAgents: string[]): Promise<void> {
+    const state = this.campaigns.get(campaignId);
+    if (!state) throw new ConditionFailedError(`campaign ${campaignId} has no state`);
+    state.managedAgents = copy(managedAgents);
+  }
+
+  async recordApplied(campaignId: string, applied: AppliedState, managedAgents: string[]): Promise<void> {
     const state = this.campaigns.get(campaignId);
     if (!state) throw new ConditionFailedError(`campaign ${campaignId} has no state`);
     state.lastApplied = copy(applied);
+    state.managedAgents = copy(managedAgents);
   }
 
   async reserveSequence(campaignId: string, count: number): Promise<number> {

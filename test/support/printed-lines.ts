@@ -1,5 +1,6 @@
 // For tests that check what a handler logs or meters: its JSON lines (Powertools Logger and EMF), kept off the
 // terminal, parsed.
+import { copyForSecretScan } from './security/output-capture.ts';
 import { captureProcessOutput } from './security/tee-output.ts';
 
 export type PrintedLine = Record<string, unknown>;
@@ -12,6 +13,8 @@ export async function printedLines<T>(
   try {
     const result = await run();
     const text = output.text();
+    // Kept off the terminal, but still scanned for secrets after the run.
+    copyForSecretScan(text);
     const lines = text
       .split('\n')
       .filter((line) => line.startsWith('{'))

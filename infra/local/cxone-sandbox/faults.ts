@@ -3,7 +3,7 @@ import * as z from 'zod';
 /** Which injected fault shaped an answer (extra field of the request log). */
 export type FaultKind = 'rate_limit' | 'rate429' | 'rate5xx' | 'timeout' | 'rate409';
 
-/** Injected faults (DESIGN.md §5). Rates are probabilities 0…1 drawn from the sandbox's seeded PRNG. */
+/** Injected faults. Rates are probabilities 0…1 drawn from the sandbox's seeded PRNG. */
 export interface SandboxFaults {
   rate429: number;
   /** Sent on injected and rate-limit 429s and on injected 503s; null = no header (CXone usually sends none). */
@@ -17,7 +17,12 @@ export interface SandboxFaults {
   /** expires_in of newly issued tokens; null = 3600. */
   tokenTtlSeconds: number | null;
   agentErrorRate: number;
+  /** Admin API writes: 409 "Invalid Permissions". Campaign-agents PUT: a capacity conflict. */
   rate409: number;
+  /** The first n members of a skill (by agentId) are left out of skill-agent GETs and counted in `hiddenAgents`. */
+  hiddenAgents: number;
+  /** false: skill-agent GETs leave out inactive assignments. */
+  listInactive: boolean;
 }
 
 export const NO_FAULTS: Readonly<SandboxFaults> = Object.freeze({
@@ -30,6 +35,8 @@ export const NO_FAULTS: Readonly<SandboxFaults> = Object.freeze({
   tokenTtlSeconds: null,
   agentErrorRate: 0,
   rate409: 0,
+  hiddenAgents: 0,
+  listInactive: true,
 });
 
 const rate = z.number().min(0).max(1);
@@ -46,7 +53,9 @@ export const faultsUpdateSchema = z.strictObject({
   revokeTokensNow: z.boolean().optional(),
   agentErrorRate: rate.optional(),
   rate409: rate.optional(),
-  /** Extra (not in DESIGN.md): re-seeds the PRNG. */
+  hiddenAgents: z.number().int().min(0).optional(),
+  listInactive: z.boolean().optional(),
+  /** Extra: re-seeds the PRNG. */
   seed: z.number().int().optional(),
 });
 

@@ -10,7 +10,7 @@ import {
 } from './faults.ts';
 import type { RouteResult } from './http.ts';
 import { chance, type Random, seededRandom } from './random.ts';
-import { SANDBOX_TENANT_ID, type SandboxAgent, type SandboxSkill } from './seed.ts';
+import { SANDBOX_TENANT_ID, type SandboxCredentials, type SkillProfile, seedAgents } from './seed.ts';
 import { SkillState } from './skill-state.ts';
 import { DEFAULT_TOKEN_TTL_SECONDS, TokenStore } from './tokens.ts';
 
@@ -43,8 +43,10 @@ const SERVER_ERROR_STATUSES = [500, 502, 503, 504] as const;
 export class SandboxRuntime {
   baseUrl = '';
   readonly tenantId = SANDBOX_TENANT_ID;
-  readonly directory: AgentDirectory;
+  directory: AgentDirectory;
   readonly state: SkillState;
+  /** The only client and access key the token endpoints accept. */
+  readonly credentials: Readonly<SandboxCredentials>;
   readonly tokens: TokenStore;
   readonly capacityLimit: number | undefined;
   /** Skills the seeded access key's role may not touch: their agent routes answer 403. */
@@ -54,18 +56,22 @@ export class SandboxRuntime {
   faults: SandboxFaults = { ...NO_FAULTS };
   random: Random;
   private readonly seed: number;
+  private readonly initialAgentCount: number;
   private bucket: TokenBucket | undefined;
 
   constructor(options: {
-    skills: readonly SandboxSkill[];
-    agents: SandboxAgent[];
+    skills: readonly SkillProfile[];
+    agentCount: number;
+    credentials: Readonly<SandboxCredentials>;
     capacityLimit: number | undefined;
     forbiddenSkillIds?: readonly number[];
     seed: number;
     now: () => number;
   }) {
-    this.directory = new AgentDirectory(options.agents);
+    this.initialAgentCount = options.agentCount;
+    this.directory = new AgentDirectory(seedAgents(options.agentCount));
     this.state = new SkillState(options.skills);
+    this.credentials = options.credentials;
     this.capacityLimit = options.capacityLimit;
     this.forbiddenSkillIds = new Set(options.forbiddenSkillIds ?? []);
     this.now = options.now;
@@ -96,8 +102,15 @@ export class SandboxRuntime {
     this.rebuildBucket();
   }
 
-  /** Assignments, request log and faults back to the start; issued tokens stay valid. */
+  /** A directory of `count` seeded agents; assignments of agents no longer in it are dropped. */
+  reseedAgents(count: number): void {
+    this.directory = new AgentDirectory(seedAgents(count));
+    this.state.retainAgents((agentId) => this.directory.byId(agentId) !== undefined);
+  }
+
+  /** Assignments, agent directory, request log and faults back to the start; issued tokens stay valid. */
   reset(): void {
+    if (this.directory.all.length !== this.initialAgentCount) this.reseedAgents(this.initialAgentCount);
     this.state.reset();
     this.requests.length = 0;
     this.resetFaults();
@@ -119,7 +132,7 @@ export class SandboxRuntime {
         kind: 'rate5xx',
         result: {
           status,
-          body: { error: 'server_error', error_description: `Injected ${status}` },
+          error: { code: 'server_error', description: `Injected ${status}` },
           headers: status === 503 ? this.retryAfterHeader() : {},
         },
       };
@@ -131,7 +144,7 @@ export class SandboxRuntime {
   private tooManyRequests(description: string): RouteResult {
     return {
       status: 429,
-      body: { error: 'too_many_requests', error_description: description },
+      error: { code: 'too_many_requests', description },
       headers: this.retryAfterHeader(),
     };
   }

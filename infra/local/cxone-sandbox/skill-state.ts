@@ -1,16 +1,19 @@
-import type { SandboxSkill } from './seed.ts';
+import type { SkillProfile } from './seed.ts';
 
 export interface SkillMembership {
   isActive: boolean;
   proficiency: number;
 }
 
+/** A skill bound to one of the service's campaigns. */
+export type BoundSkill = SkillProfile & { campaignId: string };
+
 /** Which agents are on which skill; shared by the Admin API and the campaign-agents target. */
 export class SkillState {
-  readonly skills: readonly SandboxSkill[];
+  readonly skills: readonly SkillProfile[];
   private readonly members = new Map<number, Map<number, SkillMembership>>();
 
-  constructor(skills: readonly SandboxSkill[]) {
+  constructor(skills: readonly SkillProfile[]) {
     this.skills = skills;
     this.reset();
   }
@@ -20,12 +23,17 @@ export class SkillState {
     for (const skill of this.skills) this.members.set(skill.skillId, new Map());
   }
 
-  skillById(skillId: number): SandboxSkill | undefined {
+  skillById(skillId: number): SkillProfile | undefined {
     return this.skills.find((skill) => skill.skillId === skillId);
   }
 
-  skillByCampaign(campaignId: string): SandboxSkill | undefined {
-    return this.skills.find((skill) => skill.campaignId.toLowerCase() === campaignId.toLowerCase());
+  /** Only skills bound to one of the service's campaigns are found. */
+  skillByCampaign(campaignId: string): BoundSkill | undefined {
+    const wanted = campaignId.toLowerCase();
+    return this.skills.find(
+      (skill): skill is BoundSkill =>
+        skill.campaignId !== undefined && skill.campaignId.toLowerCase() === wanted,
+    );
   }
 
   get(skillId: number, agentId: number): SkillMembership | undefined {
@@ -50,6 +58,13 @@ export class SkillState {
   /** Replaces every member of the skill at once. */
   replace(skillId: number, members: ReadonlyMap<number, SkillMembership>): void {
     this.members.set(skillId, new Map([...members].map(([agentId, m]) => [agentId, { ...m }])));
+  }
+
+  /** Drops every assignment of agents `keep` rejects (after the directory shrank). */
+  retainAgents(keep: (agentId: number) => boolean): void {
+    for (const members of this.members.values()) {
+      for (const agentId of members.keys()) if (!keep(agentId)) members.delete(agentId);
+    }
   }
 
   private skillMembers(skillId: number): Map<number, SkillMembership> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { signJwt } from './signing-key.ts';
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 const PRUNE_ABOVE = 10_000;
@@ -71,8 +72,8 @@ export class TokenStore {
 }
 
 /**
- * An unsecured JWT (RFC 7519 §6: `alg: none`, empty signature part) carrying the claims CXone's id_token has and
- * clients read: `tenantId`, `iss`, `icBUId`, `icClusterId`, `area`.
+ * An RS256-signed JWT (key at `/auth/jwks`) carrying the claims CXone's id_token has and clients read:
+ * `tenantId`, `iss`, `icBUId`, `icClusterId`, `area`.
  */
 export function buildIdToken(claims: {
   issuer: string;
@@ -84,8 +85,7 @@ export function buildIdToken(claims: {
   issuedAtSeconds: number;
   ttlSeconds: number;
 }): string {
-  const header = { alg: 'none', typ: 'JWT' };
-  const payload = {
+  return signJwt({
     iss: claims.issuer,
     sub: claims.subject,
     aud: claims.clientId,
@@ -95,7 +95,5 @@ export function buildIdToken(claims: {
     icBUId: claims.businessUnitId,
     icClusterId: 'LOCAL1',
     area: claims.area,
-  };
-  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
-  return `${encode(header)}.${encode(payload)}.`;
+  });
 }

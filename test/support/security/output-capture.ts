@@ -51,3 +51,12 @@ if (runDir) {
     `\n${FILE_MARKER}${testPath ? relative(PROJECT_ROOT, testPath) : 'unknown test file'}\n`,
   );
 }
+
+/**
+ * Adds `text` to this worker's output copy. For output a test keeps off every stream (captureProcessOutput with
+ * passThrough false sees it first and passes nothing on): what such a test captured is scanned all the same.
+ */
+export function copyForSecretScan(text: string): void {
+  const capture = holder[CAPTURE];
+  if (capture && text !== '') writeSync(capture.fd, text.endsWith('\n') ? text : `${text}\n`);
+}

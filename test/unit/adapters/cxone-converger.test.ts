@@ -12,18 +12,19 @@ import {
   CxonePermanentError,
   CxoneRetryableError,
 } from '../../../lib/cxone/errors.ts';
-import type { CxoneAssignmentClient } from '../../../lib/cxone/types.ts';
+import type { CxoneConvergeClient } from '../../../lib/cxone/types.ts';
 import type { AgentPlan } from '../../../lib/domain/types.ts';
 import { CREDENTIALS, FakeCxone } from '../cxone/fake-cxone.ts';
 import { fakeClock, scriptedFetch } from '../cxone/fakes.ts';
 
 const target = { campaignId: 'campaign-1', skillId: 42 };
 const context = { correlationId: 'asg-1', deadline: Date.now() + 60_000 };
+const scope = { mode: 'managed' as const, managed: ['user-1'] };
 const plan: AgentPlan[] = [
   { userId: 'user-1', active: true, reason: 'active', overlapMinutes: 480, capacityScore: 1, proficiency: 1 },
 ];
 
-function failingClient(error: Error): CxoneAssignmentClient {
+function failingClient(error: Error): CxoneConvergeClient {
   return {
     target: 'admin',
     converge: async () => {
@@ -32,7 +33,7 @@ function failingClient(error: Error): CxoneAssignmentClient {
   };
 }
 
-function converger(client: CxoneAssignmentClient) {
+function converger(client: CxoneConvergeClient) {
   const alarms: CxoneAuthFailure[] = [];
   return { converger: new CxoneConverger(client, { onAuthFailure: (f) => alarms.push(f) }), alarms };
 }
@@ -48,10 +49,12 @@ describe('CxoneConverger', () => {
       sleep: clock.sleep,
       rateLimitPerSecond: 1000,
     });
-    const outcome = await new CxoneConverger(client).converge(target, plan, {
-      correlationId: 'asg-1',
-      deadline: clock.now() + 60_000,
-    });
+    const outcome = await new CxoneConverger(client).converge(
+      target,
+      plan,
+      { correlationId: 'asg-1', deadline: clock.now() + 60_000 },
+      scope,
+    );
     expect(outcome).toMatchObject({
       added: ['user-1'],
       before: [],
@@ -59,7 +62,52 @@ describe('CxoneConverger', () => {
       dropped: [],
       failedAgents: [],
       verified: true,
+      hiddenAgents: 0,
+      foreign: [],
     });
+  });
+
+  it('converges within the membership scope: a member that is not the campaign’s is left alone and reported', async () => {
+    const cxone = new FakeCxone([{ userId: 'user-9', isActive: true, proficiency: 12 }]);
+    const clock = fakeClock();
+    const client = createCxoneClient({
+      credentials: staticCredentials(CREDENTIALS),
+      fetch: scriptedFetch(cxone.handler, clock.now).fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimitPerSecond: 1000,
+    });
+    const ctx = { correlationId: 'asg-1', deadline: clock.now() + 60_000 };
+    const managed = await new CxoneConverger(client).converge(target, plan, ctx, scope);
+    expect(managed.foreign).toEqual([{ userId: 'user-9', isActive: true, proficiency: 12 }]);
+    expect(cxone.skill.size).toBe(2);
+    const exclusive = await new CxoneConverger(client).converge(target, plan, ctx, {
+      ...scope,
+      mode: 'exclusive',
+    });
+    expect(exclusive).toMatchObject({ removed: ['user-9'], foreign: [] });
+    expect(cxone.skill.size).toBe(1);
+  });
+
+  it('refuses an Admin API 409 (Invalid Permissions) with CXone’s reason, without load balancing', async () => {
+    const cxone = new FakeCxone();
+    cxone.writeStatus = 409;
+    const clock = fakeClock();
+    const client = createCxoneClient({
+      credentials: staticCredentials(CREDENTIALS),
+      fetch: scriptedFetch(cxone.handler, clock.now).fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimitPerSecond: 1000,
+    });
+    const error = await new CxoneConverger(client)
+      .converge(target, plan, { correlationId: 'asg-1', deadline: clock.now() + 60_000 }, scope)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentRefusalError);
+    expect(error).toMatchObject({ status: 409 });
+    expect((error as Error).message).toContain('CXone refused the change');
+    expect((error as Error).message).toContain('Invalid Permissions');
+    expect(cxone.skill.size).toBe(0);
   });
 
   it('refuses at once, and raises the alarm, when the credentials secret is malformed', async () => {
@@ -73,7 +121,7 @@ describe('CxoneConverger', () => {
     });
     const { converger: subject, alarms } = converger(client);
 
-    const error = await subject.converge(target, plan, context).catch((e: unknown) => e);
+    const error = await subject.converge(target, plan, context, scope).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PermanentRefusalError);
     expect((error as Error).message).toMatch(/an operator must fix the secret: .*accessKeySecret/);
@@ -94,7 +142,7 @@ describe('CxoneConverger', () => {
     });
     const { converger: subject, alarms } = converger(failingClient(refused));
 
-    const error = await subject.converge(target, plan, context).catch((e: unknown) => e);
+    const error = await subject.converge(target, plan, context, scope).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PermanentRefusalError);
     expect(error).toMatchObject({ status: 401 });
@@ -110,7 +158,7 @@ describe('CxoneConverger', () => {
     ['an unknown error', new Error('socket hang up')],
   ])('raises no alarm for %s', async (_name, thrown) => {
     const { converger: subject, alarms } = converger(failingClient(thrown));
-    await expect(subject.converge(target, plan, context)).rejects.toThrow();
+    await expect(subject.converge(target, plan, context, scope)).rejects.toThrow();
     expect(alarms).toEqual([]);
   });
 });

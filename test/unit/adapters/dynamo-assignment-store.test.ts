@@ -231,16 +231,34 @@ describe('DynamoAssignmentStore small updates', () => {
     });
   });
 
-  it('recordApplied sets lastApplied on the existing campaign state', async () => {
+  it('recordApplied sets lastApplied and the remaining managed agents on the existing campaign state', async () => {
     ddb.on(UpdateCommand).resolves({});
-    const applied = { assignmentId: 'asg-1', assignments: [], appliedAt: 'at' };
-    await store().recordApplied(CAMPAIGN_ID, applied);
+    const applied = {
+      assignmentId: 'asg-1',
+      assignments: [],
+      foreignAgents: [],
+      hiddenAgents: 0,
+      appliedAt: 'at',
+    };
+    await store().recordApplied(CAMPAIGN_ID, applied, ['agent-1']);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
-      UpdateExpression: 'SET lastApplied = :applied',
+      UpdateExpression: 'SET lastApplied = :applied, managedAgents = :managed',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':applied': applied },
+      ExpressionAttributeValues: { ':applied': applied, ':managed': ['agent-1'] },
+    });
+  });
+
+  it('recordManaged sets the managed agents on the existing campaign state', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store().recordManaged(CAMPAIGN_ID, ['agent-1', 'agent-2']);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
+      UpdateExpression: 'SET managedAgents = :managed',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':managed': ['agent-1', 'agent-2'] },
     });
   });
 

@@ -30,6 +30,8 @@ const second = { ...queuedRecord('asg-2', submission(2), { submittedAt: NOON }),
 const applied = {
   assignmentId: 'asg-1',
   assignments: [{ userId: 'agent-uuid-001', isActive: true, proficiency: 1 }],
+  foreignAgents: [{ userId: 'agent-uuid-009', isActive: true, proficiency: 12 }],
+  hiddenAgents: 1,
   appliedAt: MORNING.toISOString(),
 };
 
@@ -65,7 +67,7 @@ describe.each(implementations)('AssignmentStore contract: %s', (_name, create) =
   it('creates a rebalance only while the expected assignment is still the latest, keeping lastApplied', async () => {
     const store = create();
     await store.createAssignment(first);
-    await store.recordApplied(CAMPAIGN_ID, applied);
+    await store.recordApplied(CAMPAIGN_ID, applied, ['agent-uuid-001']);
     const rebalance = { ...second, assignmentId: 'rb-1', kind: 'rebalance' as const };
 
     expect(await store.createRebalance({ ...rebalance, assignmentId: 'rb-0' }, 'asg-other')).toBe(false);
@@ -104,12 +106,25 @@ describe.each(implementations)('AssignmentStore contract: %s', (_name, create) =
   it('records the last applied state, kept when a newer submission arrives', async () => {
     const store = create();
     await store.createAssignment(first);
-    await store.recordApplied(CAMPAIGN_ID, applied);
+    await store.recordApplied(CAMPAIGN_ID, applied, ['agent-uuid-001']);
     await store.createAssignment(second);
     const state = await store.getCampaignState(CAMPAIGN_ID);
     expect(state?.latestAssignmentId).toBe('asg-2');
     expect(state?.lastApplied).toEqual(applied);
-    await expect(store.recordApplied('campaign-unknown', applied)).rejects.toThrow();
+    await expect(store.recordApplied('campaign-unknown', applied, [])).rejects.toThrow();
+  });
+
+  it('records the managed agents, kept by submissions and rebalances, replaced by the next record', async () => {
+    const store = create();
+    await store.createAssignment(first);
+    await store.recordManaged(CAMPAIGN_ID, ['agent-uuid-001', 'agent-uuid-002']);
+    await store.createAssignment(second);
+    await store.createRebalance({ ...second, assignmentId: 'rb-1', kind: 'rebalance' }, 'asg-2');
+    const kept = await store.getCampaignState(CAMPAIGN_ID);
+    expect(kept?.managedAgents).toEqual(['agent-uuid-001', 'agent-uuid-002']);
+    await store.recordApplied(CAMPAIGN_ID, applied, ['agent-uuid-002']);
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.managedAgents).toEqual(['agent-uuid-002']);
+    await expect(store.recordManaged('campaign-unknown', [])).rejects.toThrow();
   });
 
   it('reserves consecutive per-campaign sequence numbers starting at 1', async () => {

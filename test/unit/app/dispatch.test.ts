@@ -9,7 +9,7 @@ import { PermanentRefusalError, RetryLaterError } from '../../../lib/app/errors.
 import type { DispatchMessage } from '../../../lib/app/messages.ts';
 import type { AssignmentRecord } from '../../../lib/app/model.ts';
 import { planActiveAgents } from '../../../lib/domain/planner.ts';
-import type { Submission } from '../../../lib/domain/schemas.ts';
+import type { CampaignPolicy, Submission } from '../../../lib/domain/schemas.ts';
 import { FixedClock } from '../../support/clock.ts';
 import { FakeCampaignConverger } from '../../support/fake-converger.ts';
 import {
@@ -37,13 +37,19 @@ function setup(policyFor?: DispatchDeps['policyFor']) {
   const wfm = new RecordingWfmEventQueue();
   const observer = new RecordingObserver();
   const clock = new FixedClock(STARTED);
+  const configured = { policy: POLICY };
   const deps: DispatchDeps = {
     store,
     converger,
     wfm,
     clock,
     observer,
-    policyFor: policyFor ?? (async (campaignId) => (campaignId === CAMPAIGN_ID ? POLICY : undefined)),
+    policyFor:
+      policyFor ?? (async (campaignId) => (campaignId === CAMPAIGN_ID ? configured.policy : undefined)),
+  };
+  /** Changes the campaign's policy, as an operator would between two dispatches. */
+  const usePolicy = (policy: CampaignPolicy) => {
+    configured.policy = policy;
   };
   const dispatch = (record: AssignmentRecord, delivery: Partial<Delivery> = {}) =>
     dispatchAssignment(deps, messageOf(record), {
@@ -64,7 +70,7 @@ function setup(policyFor?: DispatchDeps['policyFor']) {
     store.seed(record, lastApplied ? { lastApplied } : {});
     return record;
   };
-  return { store, converger, wfm, observer, clock, dispatch, submit };
+  return { store, converger, wfm, observer, clock, dispatch, submit, usePolicy };
 }
 
 function messageOf(record: AssignmentRecord): DispatchMessage {
@@ -109,6 +115,7 @@ describe('dispatchAssignment', () => {
         removed: [],
         dropped: [],
         failedAgents: [],
+        hiddenAgents: 0,
         cxoneReads: 2,
         cxoneWrites: 1,
         verified: true,
@@ -118,7 +125,17 @@ describe('dispatchAssignment', () => {
     expect((await store.getCampaignState(CAMPAIGN_ID))?.lastApplied).toEqual({
       assignmentId: 'asg-1',
       assignments: expectedOnSkill,
+      foreignAgents: [],
+      hiddenAgents: 0,
       appliedAt: STARTED.toISOString(),
+    });
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.managedAgents).toEqual([
+      'agent-uuid-001',
+      'agent-uuid-002',
+    ]);
+    expect(converger.calls[0]?.scope).toEqual({
+      mode: 'managed',
+      managed: ['agent-uuid-001', 'agent-uuid-002'],
     });
 
     expect(typesOf(wfm.events)).toEqual(['agent.added', 'agent.added', 'assignment.applied']);
@@ -338,6 +355,7 @@ describe('dispatchAssignment', () => {
       { campaignId: CAMPAIGN_ID, skillId: SKILL_ID },
       planActiveAgents(POLICY, submission(2), STARTED),
       { correlationId: 'asg-1', deadline: DEADLINE },
+      { mode: 'managed', managed: submission(2).agents.map((a) => a.userId) },
     );
     wfm.batches.length = 0;
 
@@ -427,5 +445,116 @@ describe('dispatchAssignment', () => {
   it('throws AssignmentNotFoundError (retried) for a message whose assignment is not stored yet', async () => {
     const { dispatch } = setup();
     await expect(dispatch(queuedRecord('asg-missing'))).rejects.toBeInstanceOf(AssignmentNotFoundError);
+  });
+});
+
+describe('dispatchAssignment and membership', () => {
+  const onSkill = (userId: string, isActive = true, proficiency = 1) => ({ userId, isActive, proficiency });
+
+  it('managed: leaves a member added by hand alone, records it as foreign, audits it once and sends no event for it', async () => {
+    const { store, converger, wfm, observer, dispatch, submit } = setup();
+    converger.setState(SKILL_ID, [onSkill('supervisor-pick', true, 12)]);
+
+    expect(await dispatch(submit('asg-1', submission(1)))).toMatchObject({ outcome: 'applied' });
+
+    expect(converger.state(SKILL_ID)).toEqual([
+      onSkill('agent-uuid-001'),
+      onSkill('supervisor-pick', true, 12),
+    ]);
+    const state = await store.getCampaignState(CAMPAIGN_ID);
+    expect(state?.lastApplied?.assignments).toEqual([onSkill('agent-uuid-001')]);
+    expect(state?.lastApplied?.foreignAgents).toEqual([onSkill('supervisor-pick', true, 12)]);
+    expect(state?.managedAgents).toEqual(['agent-uuid-001']);
+    expect(observer.audits.filter((a) => a.action === 'skill.foreign_agents')).toEqual([
+      expect.objectContaining({ foreignAgents: ['supervisor-pick'], membership: 'managed' }),
+    ]);
+    expect(wfm.events.map((event) => event.data.userId).filter(Boolean)).toEqual(['agent-uuid-001']);
+  });
+
+  it('managed: removes an agent a later desired state drops, then stops managing it, so a hand edit re-adding it stays', async () => {
+    const { store, converger, dispatch, submit } = setup();
+    await dispatch(submit('asg-1', submission(2)));
+    await dispatch(submit('asg-2', submission(1)));
+    expect(converger.state(SKILL_ID).map((m) => m.userId)).toEqual(['agent-uuid-001']);
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.managedAgents).toEqual(['agent-uuid-001']);
+
+    converger.setState(SKILL_ID, [...converger.state(SKILL_ID), onSkill('agent-uuid-002', false, 7)]);
+    await dispatch(submit('asg-3', submission(1, { callRateTarget: 9 })));
+
+    expect(converger.state(SKILL_ID)).toContainEqual(onSkill('agent-uuid-002', false, 7));
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.lastApplied?.foreignAgents).toEqual([
+      onSkill('agent-uuid-002', false, 7),
+    ]);
+  });
+
+  it('records the desired agents as managed before CXone is written, so a cut-short dispatch cannot lose one', async () => {
+    const { store, converger, dispatch, submit } = setup();
+    submit('asg-1', submission(2));
+    // The first delivery wrote CXone, then the invocation ended before anything else was recorded.
+    converger.setState(SKILL_ID, [onSkill('agent-uuid-001'), onSkill('agent-uuid-002')]);
+    converger.failNext(new RetryLaterError('timed out'));
+    await expect(
+      dispatch(queuedRecord('asg-1', submission(2), { submittedAt: SUBMITTED })),
+    ).rejects.toThrow();
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.managedAgents).toEqual([
+      'agent-uuid-001',
+      'agent-uuid-002',
+    ]);
+
+    // A newer desired state without agent-uuid-002 supersedes it: the agent is still the campaign's, and removed.
+    await dispatch(submit('asg-2', submission(1)));
+    expect(converger.state(SKILL_ID).map((m) => m.userId)).toEqual(['agent-uuid-001']);
+  });
+
+  it('a campaign switched from managed to exclusive removes the foreign members on its next dispatch, audited', async () => {
+    const { store, converger, wfm, observer, dispatch, submit, usePolicy } = setup();
+    converger.setState(SKILL_ID, [onSkill('supervisor-pick', true, 12)]);
+    await dispatch(submit('asg-1', submission(1)));
+    expect(converger.state(SKILL_ID).map((m) => m.userId)).toContain('supervisor-pick');
+
+    usePolicy(policyWith({ membership: 'exclusive' }));
+    wfm.batches.length = 0;
+    expect(await dispatch(submit('asg-2', submission(1, { callRateTarget: 9 })))).toMatchObject({
+      outcome: 'applied',
+    });
+
+    expect(converger.calls.at(-1)?.scope.mode).toBe('exclusive');
+    expect(converger.state(SKILL_ID)).toEqual([onSkill('agent-uuid-001')]);
+    expect((await store.getAssignment('asg-2'))?.result?.removed).toEqual(['supervisor-pick']);
+    expect(observer.audits).toContainEqual(
+      expect.objectContaining({
+        action: 'agent.removed',
+        assignmentId: 'asg-2',
+        userId: 'supervisor-pick',
+        reason: 'not one of the campaign’s agents, and the membership is exclusive',
+      }),
+    );
+    expect(typesOf(wfm.events)).toEqual(['agent.removed', 'assignment.applied']);
+    expect(wfm.events[0]?.data.userId).toBe('supervisor-pick');
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.lastApplied?.foreignAgents).toEqual([]);
+  });
+
+  it('exclusive: members hidden from the access key end the assignment partially_applied, saying why', async () => {
+    const { store, converger, wfm, observer, dispatch, submit, usePolicy } = setup();
+    usePolicy(policyWith({ membership: 'exclusive' }));
+    converger.hiddenAgents = 2;
+
+    expect(await dispatch(submit('asg-1', submission(1)))).toMatchObject({ outcome: 'partially_applied' });
+
+    const stored = await store.getAssignment('asg-1');
+    expect(stored?.result).toMatchObject({ hiddenAgents: 2, failedAgents: [] });
+    expect(stored?.error).toMatch(/exclusive membership: 2 member\(s\) of skill 4501234 are hidden/);
+    expect(wfm.events.at(-1)?.data).toMatchObject({ hiddenAgents: 2, error: stored?.error });
+    expect(observer.audits).toContainEqual(
+      expect.objectContaining({ action: 'skill.hidden_agents', hiddenAgents: 2 }),
+    );
+  });
+
+  it('managed: hidden members are reported but the assignment is applied', async () => {
+    const { store, converger, wfm, dispatch, submit } = setup();
+    converger.hiddenAgents = 1;
+    expect(await dispatch(submit('asg-1', submission(1)))).toMatchObject({ outcome: 'applied' });
+    expect((await store.getAssignment('asg-1'))?.result?.hiddenAgents).toBe(1);
+    expect(wfm.events.at(-1)?.data).toMatchObject({ hiddenAgents: 1 });
   });
 });

@@ -8,7 +8,14 @@ import {
   queryCampaignAgents,
 } from '../../../lib/app/queries.ts';
 import { buildAssignmentEvent } from '../../../lib/wfm/cloudevents.ts';
-import { CAMPAIGN_ID, MORNING, POLICY, queuedRecord, submission } from '../../support/fixtures.ts';
+import {
+  CAMPAIGN_ID,
+  MORNING,
+  POLICY,
+  policyWith,
+  queuedRecord,
+  submission,
+} from '../../support/fixtures.ts';
 import { InMemoryAssignmentStore } from '../../support/in-memory-store.ts';
 
 describe('assignmentView', () => {
@@ -50,6 +57,7 @@ describe('assignmentView', () => {
         removed: [],
         dropped: [],
         failedAgents: [{ userId: 'b', reason: 'locked' }],
+        hiddenAgents: 1,
         cxoneReads: 2,
         cxoneWrites: 1,
         verified: false,
@@ -60,30 +68,44 @@ describe('assignmentView', () => {
       latencyMs: 0,
       latency: { queueWaitMs: 10, cxoneMs: 20, totalMs: 30 },
       error: 'one agent refused',
-      result: { failedAgents: [{ userId: 'b', reason: 'locked' }] },
+      result: { failedAgents: [{ userId: 'b', reason: 'locked' }], hiddenAgents: 1 },
     });
   });
 });
 
 describe('campaignAgentsView', () => {
   it('is undefined for a campaign without a desired state', async () => {
-    expect(await campaignAgentsView(new InMemoryAssignmentStore(), CAMPAIGN_ID)).toBeUndefined();
+    expect(await campaignAgentsView(new InMemoryAssignmentStore(), POLICY)).toBeUndefined();
   });
 
-  it('shows the desired state, the latest assignment and what was last applied', async () => {
+  it('shows the membership, desired state, latest assignment, what was last applied and the foreign members', async () => {
     const store = new InMemoryAssignmentStore();
+    const foreignAgents = [{ userId: 'agent-uuid-150', isActive: true, proficiency: 12 }];
     const lastApplied = {
       assignmentId: 'asg-0',
       assignments: [{ userId: 'agent-uuid-001', isActive: true, proficiency: 1 }],
+      foreignAgents,
+      hiddenAgents: 0,
       appliedAt: MORNING.toISOString(),
     };
     store.seed({ ...queuedRecord('asg-1', submission(3)), status: 'dispatching' }, { lastApplied });
-    expect(await campaignAgentsView(store, CAMPAIGN_ID)).toEqual({
+    expect(await campaignAgentsView(store, POLICY)).toEqual({
       campaignId: CAMPAIGN_ID,
+      membership: 'managed',
       desired: submission(3),
       submittedAt: MORNING.toISOString(),
       latestAssignment: { assignmentId: 'asg-1', status: 'dispatching', updatedAt: MORNING.toISOString() },
       lastApplied,
+      foreignAgents,
+    });
+  });
+
+  it('says exclusive for an exclusive campaign, and lists no foreign members before the first converge', async () => {
+    const store = new InMemoryAssignmentStore();
+    store.seed(queuedRecord('asg-1'));
+    expect(await campaignAgentsView(store, policyWith({ membership: 'exclusive' }))).toMatchObject({
+      membership: 'exclusive',
+      foreignAgents: [],
     });
   });
 });
@@ -136,7 +158,7 @@ describe('queryCampaignAgents', () => {
     store.seed(queuedRecord('asg-1'));
     expect(await queryCampaignAgents({ store, policyFor }, CAMPAIGN_ID)).toEqual({
       kind: 'found',
-      view: await campaignAgentsView(store, CAMPAIGN_ID),
+      view: await campaignAgentsView(store, POLICY),
     });
   });
 });

@@ -10,7 +10,7 @@ import {
   type CxoneCredentials,
   staticCredentials,
 } from '../../../lib/cxone/credentials.ts';
-import { CxoneAuthError, CxonePermanentError } from '../../../lib/cxone/errors.ts';
+import { CxoneAuthError, CxonePermanentError, CxoneUnsupportedError } from '../../../lib/cxone/errors.ts';
 import type { CallContext, CxoneAssignmentClient } from '../../../lib/cxone/types.ts';
 import type { SkillAssignment } from '../../../lib/domain/types.ts';
 import { API, CREDENTIALS, FakeCxone, ISSUER } from './fake-cxone.ts';
@@ -113,8 +113,10 @@ describe('admin target converge', () => {
     const cxone = new FakeCxone([a('user-1'), a('user-2'), a('user-3')]);
     const { client, ctx, paths } = setup(cxone);
     const desired = [a('user-2', false, 4), a('user-3'), a('user-4')];
-    const result = await client.converge(target, desired, ctx);
+    const earlier = ['user-1', 'user-2', 'user-3'];
+    const result = await client.converge(target, desired, ctx, { mode: 'managed', managed: earlier });
     expect(result).toMatchObject({ added: ['user-4'], updated: ['user-2'], removed: ['user-1'], writes: 3 });
+    expect(result.released).toEqual(['user-1']);
     expect(result.before).toEqual([a('user-1'), a('user-2'), a('user-3')]);
     expect(cxone.assignments().sort((x, y) => x.userId.localeCompare(y.userId))).toEqual(desired);
     expect(paths().filter((path) => !path.startsWith('GET') && !path.includes('token'))).toEqual([
@@ -187,6 +189,53 @@ describe('admin target converge', () => {
     expect(error).toMatchObject({ status: 403 });
     expect((error as Error).message).toContain('Role lacks permission');
     expect(calls.filter((call) => call.method === 'POST' && call.url.href.startsWith(API))).toHaveLength(1);
+  });
+});
+
+describe('admin target skill lookup', () => {
+  it('reads GET /skills/{skillId} as NICE defines it', async () => {
+    const { client, ctx, paths } = setup(new FakeCxone());
+    await expect(client.getSkill(42, ctx)).resolves.toEqual({
+      skillId: 42,
+      skillName: 'Outbound PC',
+      isOutbound: true,
+      outboundStrategy: 'Personal Connection',
+      isActive: true,
+    });
+    expect(paths().at(-1)).toBe('GET /inContactAPI/services/v30.0/skills/42');
+  });
+
+  it('reads the older shape that wraps the skill in skills[], and a missing isOutbound as inbound', async () => {
+    const cxone = new FakeCxone();
+    cxone.skillDetails = { skills: [{ skillId: 42, skillName: 'Inbound', outboundStrategy: '' }] };
+    const { client, ctx } = setup(cxone);
+    await expect(client.getSkill(42, ctx)).resolves.toEqual({
+      skillId: 42,
+      skillName: 'Inbound',
+      isOutbound: false,
+      outboundStrategy: '',
+    });
+  });
+
+  it('answers undefined for a skill CXone does not know (404) and refuses an answer that is no skill', async () => {
+    const cxone = new FakeCxone();
+    const { client, ctx } = setup(cxone);
+    await expect(client.getSkill(999, ctx)).resolves.toBeUndefined();
+    cxone.skillDetails = { businessUnitId: 1 };
+    await expect(client.getSkill(42, ctx)).rejects.toBeInstanceOf(CxonePermanentError);
+  });
+
+  it('is not supported by the campaign-agents target, which says so', async () => {
+    const client = createCxoneClient({
+      target: 'campaign-agents',
+      credentials: staticCredentials(CREDENTIALS),
+      fetch: async () => new Response(),
+    });
+    const error = await client
+      .getSkill(42, { correlationId: 'c', deadline: Date.now() + 1000 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CxoneUnsupportedError);
+    expect((error as Error).message).toContain('campaign-agents target has no skill lookup');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { convergeWithBalancing } from '../../../lib/cxone/converge.ts';
 import { CxoneConflictError, CxonePermanentError } from '../../../lib/cxone/errors.ts';
-import type { ConvergeResult, CxoneAssignmentClient } from '../../../lib/cxone/types.ts';
+import type { ConvergeResult, CxoneConvergeClient } from '../../../lib/cxone/types.ts';
 import { MAX_BALANCING_ROUNDS } from '../../../lib/domain/load-balance.ts';
 import type { AgentPlan, SkillAssignment } from '../../../lib/domain/types.ts';
 
@@ -22,7 +22,7 @@ function plan(count: number): AgentPlan[] {
 /** A client whose CXone accepts at most `capacity` active agents (409 with the limit otherwise). */
 function capacityClient(capacity: number | ((attempt: number) => number | undefined)) {
   const attempts: SkillAssignment[][] = [];
-  const client: CxoneAssignmentClient = {
+  const client: CxoneConvergeClient = {
     target: 'campaign-agents',
     converge: async (_target, desired) => {
       attempts.push(desired);
@@ -41,6 +41,10 @@ function capacityClient(capacity: number | ((attempt: number) => number | undefi
         verified: true,
         before: [],
         current: desired,
+        hiddenAgents: 0,
+        foreign: [],
+        released: [],
+        revealed: [],
         cxoneMs: 5,
       };
       return result;
@@ -100,7 +104,7 @@ describe('convergeWithBalancing', () => {
 
   it('does not re-plan on other errors', async () => {
     const attempts: number[] = [];
-    const client: CxoneAssignmentClient = {
+    const client: CxoneConvergeClient = {
       target: 'admin',
       converge: async () => {
         attempts.push(1);

@@ -26,12 +26,13 @@ function setup(handler: Handler, overrides: Partial<HttpOptions> = {}, deadlineI
     ...overrides,
   };
   const limiter = new TokenBucket({ ratePerSecond: 1000, burst: 1000, now: clock.now, sleep: clock.sleep });
-  const send = (method: 'GET' | 'PUT' = 'GET', body?: string) =>
+  const send = (method: 'GET' | 'PUT' = 'GET', body?: string, conflictMeansCapacity = false) =>
     sendWithRetry(options, {
       method,
       url: 'https://api.cxone.example/inContactAPI/services/v30.0/skills/1/agents',
       operation: `${method} /skills/{skillId}/agents`,
       ...(body === undefined ? {} : { body }),
+      ...(conflictMeansCapacity ? { conflictMeansCapacity } : {}),
       limiter,
       ctx: { correlationId: 'assignment-1', deadline: clock.now() + deadlineInMs },
     });
@@ -165,15 +166,51 @@ describe('sendWithRetry', () => {
     await expect(send()).rejects.toThrow('Invalid proficiency');
   });
 
+  it('reads the auth service’s camelCase errorDescription', async () => {
+    const { send } = setup(() =>
+      json(400, { error: 'invalid_grant', errorDescription: 'Invalid access key' }),
+    );
+    const error = await send().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'invalid_grant' });
+    expect((error as Error).message).toContain('Invalid access key');
+  });
+
+  it('falls back to the icStatusDescription header when the body explains nothing', async () => {
+    const { send } = setup(
+      () => new Response(null, { status: 404, headers: { icStatusDescription: 'Invalid skillId' } }),
+    );
+    await expect(send()).rejects.toThrow('CXone answered 404 — Invalid skillId');
+    const described = setup(() =>
+      json(
+        404,
+        { error: 'not_found', error_description: 'from the body' },
+        { icStatusDescription: 'header' },
+      ),
+    );
+    await expect(described.send()).rejects.toThrow('from the body');
+  });
+
   it('maps 401 to CxoneAuthError without retrying (the token layer decides)', async () => {
     const { calls, send } = setup(() => json(401, { error: 'invalid_token' }));
     await expect(send()).rejects.toBeInstanceOf(CxoneAuthError);
     expect(calls).toHaveLength(1);
   });
 
-  it('maps 409 to CxoneConflictError with maxActiveAgents as the limit', async () => {
+  it('maps a 409 to a permanent refusal carrying CXone’s reason, never retried (the Admin API: Invalid Permissions)', async () => {
+    const { calls, send } = setup(() =>
+      json(409, { error: 'invalid_permissions', error_description: 'Invalid Permissions' }),
+    );
+    const error = await send('PUT', '{}').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CxonePermanentError);
+    expect(error).not.toBeInstanceOf(CxoneConflictError);
+    expect(error).toMatchObject({ status: 409 });
+    expect((error as Error).message).toContain('Invalid Permissions');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('maps a 409 to CxoneConflictError with maxActiveAgents as the limit where it means capacity', async () => {
     const { send } = setup(() => json(409, { error: 'capacity_conflict', maxActiveAgents: 7 }));
-    const error = await send().catch((e: unknown) => e);
+    const error = await send('PUT', '{}', true).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CxoneConflictError);
     expect((error as CxoneConflictError).limit).toBe(7);
   });

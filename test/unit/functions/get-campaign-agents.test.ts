@@ -36,13 +36,16 @@ async function loadHandler() {
 }
 
 describe('GET /campaigns/{campaignId}/agents', () => {
-  it('answers 200 with the desired state, the latest assignment and the last applied result', async () => {
+  it('answers 200 with the desired state, the latest assignment, the last applied result and the foreign members', async () => {
+    const foreignAgents = [{ userId: 'agent-uuid-150', isActive: true, proficiency: 12 }];
     const lastApplied = {
       assignmentId: 'asg-1',
       assignments: [
         { userId: 'agent-uuid-001', isActive: true, proficiency: 1 },
         { userId: 'agent-uuid-002', isActive: false, proficiency: 1 },
       ],
+      foreignAgents,
+      hiddenAgents: 0,
       appliedAt: MORNING.toISOString(),
     };
     table.seed({ pk: 'ASSIGNMENT#asg-1', sk: 'A', ...queuedRecord('asg-1'), status: 'applied' });
@@ -62,10 +65,12 @@ describe('GET /campaigns/{campaignId}/agents', () => {
     expect(result.statusCode).toBe(200);
     expect(result.body).toEqual({
       campaignId: CAMPAIGN_ID,
+      membership: 'managed',
       desired: submission(2),
       submittedAt: MORNING.toISOString(),
       latestAssignment: { assignmentId: 'asg-1', status: 'applied', updatedAt: MORNING.toISOString() },
       lastApplied,
+      foreignAgents,
     });
   });
 

@@ -64,6 +64,21 @@ describe('decodeMappings / encodeMappings', () => {
     expect(() => decodeMappings('AAAA;AAA')).toThrow(/3 fields \(line 2\)/);
     expect(() => decodeMappings('AAAAAA')).toThrow(/6 fields/);
   });
+
+  it('rejects an empty segment and a value cut off by the end of its segment', () => {
+    expect(() => decodeMappings('AAAA,,AAAA')).toThrow(/0 fields \(line 1\)/);
+    expect(() => decodeMappings('AAAA;AAAAg')).toThrow(/ends inside a value \(line 2\)/);
+    expect(() => decodeMappings('AAAg,AAAA')).toThrow(InvalidSourceMapError);
+  });
+
+  it('decodes values of any size the maps use, negative deltas included', () => {
+    const lines: Segment[][] = [
+      [[0, 0, 0, 0]],
+      [[2_000_000, 3, 1_000_000, 500_000, 70_000]],
+      [[5, 0, 2, 1, 0]],
+    ];
+    expect(decodeMappings(encodeMappings(lines))).toEqual(lines);
+  });
 });
 
 describe('isOwnSource', () => {

@@ -1,30 +1,24 @@
 import {
+  ADMIN_PATH,
   CxoneHttpError,
   headerValue,
+  MAX_PAGE_SIZE,
   methodNotAllowed,
   page,
-  parseJsonBody,
   type RouteResult,
 } from '../http.ts';
-import { chance } from '../random.ts';
 import type { SandboxRequest, SandboxRuntime } from '../runtime.ts';
-import { SANDBOX_BUSINESS_UNIT_ID } from '../seed.ts';
-import type { SkillMembership } from '../skill-state.ts';
+import { SANDBOX_BUSINESS_UNIT_ID, type SkillProfile } from '../seed.ts';
 import { requireToken } from './require-token.ts';
+import { listSkillAgents, removeOneSkillAgent, writeSkillAgents } from './skill-agents.ts';
 
-const ADMIN_PATH = /^\/inContactAPI\/services\/v\d+\.0(\/.*)$/i;
-const SKILL_AGENTS_PATH = /^\/skills\/(\d+)\/agents$/i;
-const SKILL_AGENT_PATH = /^\/skills\/(\d+)\/agents\/(\d+)$/i;
-/** Observed CXone paging: default 50, at most 100 (research/cxone-api.md §1.3). */
+const SKILL_PATH = /^\/skills\/([^/]+)$/i;
+const SKILL_AGENTS_PATH = /^\/skills\/([^/]+)\/agents$/i;
+const SKILL_AGENT_PATH = /^\/skills\/([^/]+)\/agents\/([^/]+)$/i;
+/** `GET /agents` without `top`: 50, as clients observe on CXone. */
 const AGENTS_DEFAULT_TOP = 50;
-const MAX_TOP = 100;
 
-type AgentResult = { agentId: number; success: true } | { agentId: number; success: false; error: string };
-type AgentChange = { agentId: number; isActive?: unknown; proficiency?: unknown };
-type WriteOperation = 'assign' | 'update' | 'remove';
-type PlannedChange = { refused: string } | { remove: true } | { set: SkillMembership };
-
-/** CXone Admin API, any version `v{N}.0`: agent lookup and skill-agent assignments. */
+/** CXone Admin API, any version `v{N}.0`: skills, the agent directory and skill-agent assignments. */
 export function routeAdminApi(runtime: SandboxRuntime, request: SandboxRequest): RouteResult | undefined {
   const subPath = ADMIN_PATH.exec(request.path)?.[1];
   if (subPath === undefined) return undefined;
@@ -34,23 +28,26 @@ export function routeAdminApi(runtime: SandboxRuntime, request: SandboxRequest):
   }
   const skillAgents = SKILL_AGENTS_PATH.exec(subPath);
   if (skillAgents?.[1]) {
-    const skillId = Number(skillAgents[1]);
+    const rawSkillId = skillAgents[1];
     return guarded(runtime, request, 'GET, POST, PUT, DELETE', () => {
-      requireSkill(runtime, skillId);
-      if (request.method === 'GET') return listSkillAgents(runtime, skillId, request.query);
+      const skill = requireSkill(runtime, rawSkillId, true);
+      if (request.method === 'GET') return listSkillAgents(runtime, skill, request.query);
       const operation = ({ POST: 'assign', PUT: 'update', DELETE: 'remove' } as const)[request.method];
       if (!operation) throw methodNotAllowed(request, 'GET, POST, PUT, DELETE');
-      return writeSkillAgents(runtime, skillId, operation, parseAgentChanges(request.body));
+      return writeSkillAgents(runtime, skill, operation, request.body);
     });
   }
   const skillAgent = SKILL_AGENT_PATH.exec(subPath);
   if (skillAgent?.[1] && skillAgent[2]) {
-    const skillId = Number(skillAgent[1]);
-    const agentId = Number(skillAgent[2]);
-    return guarded(runtime, request, 'DELETE', () => {
-      requireSkill(runtime, skillId);
-      return writeSkillAgents(runtime, skillId, 'remove', [{ agentId }]);
-    });
+    const [, rawSkillId, rawAgentId] = skillAgent;
+    return guarded(runtime, request, 'DELETE', () =>
+      removeOneSkillAgent(runtime, requireSkill(runtime, rawSkillId, true), rawAgentId),
+    );
+  }
+  const skill = SKILL_PATH.exec(subPath);
+  if (skill?.[1]) {
+    const rawSkillId = skill[1];
+    return guarded(runtime, request, 'GET', () => skillDetails(requireSkill(runtime, rawSkillId, false)));
   }
   return undefined;
 }
@@ -72,32 +69,73 @@ function guarded(
   return handler();
 }
 
-function requireSkill(runtime: SandboxRuntime, skillId: number): void {
-  if (!runtime.state.skillById(skillId)) {
-    throw new CxoneHttpError(404, 'not_found', `Skill ${skillId} not found`);
+/** 404 in NICE's words for an unknown or non-numeric skillId; 403 for a restricted skill's agent routes. */
+function requireSkill(runtime: SandboxRuntime, rawSkillId: string, agentRoute: boolean): SkillProfile {
+  if (!/^\d+$/.test(rawSkillId)) {
+    throw new CxoneHttpError(404, 'not_found', `Invalid skillId - '${rawSkillId}', must be an integer`);
   }
-  if (runtime.forbiddenSkillIds.has(skillId)) {
-    throw new CxoneHttpError(403, 'forbidden', `The access key's role has no permission on skill ${skillId}`);
+  const skill = runtime.state.skillById(Number(rawSkillId));
+  if (!skill) throw new CxoneHttpError(404, 'not_found', `Invalid skillId - '${rawSkillId}', does not exist`);
+  if (agentRoute && runtime.forbiddenSkillIds.has(skill.skillId)) {
+    throw new CxoneHttpError(403, 'forbidden', `Skill - '${skill.skillId}' is restricted`);
   }
+  return skill;
 }
 
-/** `GET /agents?searchString=&skip=&top=`: searchString is a substring match, so clients filter exact userId. */
+/** `GET /skills/{skillId}`: a subset of the fields NICE's OpenAPI lists, flat (not wrapped). */
+function skillDetails(skill: SkillProfile): RouteResult {
+  return {
+    status: 200,
+    body: {
+      skillId: skill.skillId,
+      skillName: skill.skillName,
+      mediaTypeId: skill.mediaTypeId,
+      mediaTypeName: skill.mediaTypeName,
+      isActive: true,
+      campaignId: skill.cxoneCampaignId,
+      campaignName: skill.cxoneCampaignName,
+      notes: '',
+      acwTypeId: 1,
+      requireDisposition: false,
+      allowSecondaryDisposition: false,
+      agentRestTime: 0,
+      isOutbound: skill.isOutbound,
+      outboundStrategy: skill.outboundStrategy,
+      isRunning: false,
+      priorityBlending: false,
+      interruptible: false,
+      initialPriority: 0,
+      acceleration: 1,
+      maxPriority: 1000,
+      serviceLevelThreshold: 30,
+      serviceLevelGoal: 90,
+    },
+  };
+}
+
+/**
+ * `GET /agents?searchString=&skip=&top=`: searchString is a substring match, so clients filter the exact userId.
+ * A page with nothing on it (no match, or skip past the end) is 204 No Content, as NICE documents.
+ */
 function listAgents(runtime: SandboxRuntime, query: URLSearchParams): RouteResult {
   const searchString = query.get('searchString');
   const matches = searchString ? runtime.directory.search(searchString) : [...runtime.directory.all];
+  const agents = page(matches, query, AGENTS_DEFAULT_TOP, MAX_PAGE_SIZE);
+  if (agents.length === 0) return { status: 204 };
   return {
     status: 200,
     body: {
       businessUnitId: SANDBOX_BUSINESS_UNIT_ID,
       lastPollTime: runtime.nowIso(),
       totalRecords: matches.length,
-      agents: page(matches, query, AGENTS_DEFAULT_TOP, MAX_TOP).map((agent) => ({
+      agents: agents.map((agent) => ({
         agentId: agent.agentId,
         userId: agent.userId,
-        // CXone's GET /agents spells it userID; both are sent so either reading works.
+        // The current spec spells it userID, v23 userId; both are sent so either reading works.
         userID: agent.userId,
         userName: agent.userName,
         firstName: agent.firstName,
+        middleName: '',
         lastName: agent.lastName,
         emailAddress: agent.emailAddress,
         isActive: true,
@@ -106,111 +144,4 @@ function listAgents(runtime: SandboxRuntime, query: URLSearchParams): RouteResul
       })),
     },
   };
-}
-
-function listSkillAgents(runtime: SandboxRuntime, skillId: number, query: URLSearchParams): RouteResult {
-  const skill = runtime.state.skillById(skillId)!;
-  const members = runtime.state.list(skillId);
-  return {
-    status: 200,
-    body: {
-      businessUnitId: SANDBOX_BUSINESS_UNIT_ID,
-      lastPollTime: runtime.nowIso(),
-      totalRecords: members.length,
-      agentSkillAssignments: page(members, query, undefined, MAX_TOP).map((member) => {
-        const agent = runtime.directory.byId(member.agentId);
-        return {
-          agentId: member.agentId,
-          userId: agent?.userId ?? '',
-          firstName: agent?.firstName ?? '',
-          lastName: agent?.lastName ?? '',
-          skillId,
-          skillName: `Preview dialer ${skillId}`,
-          agentProficiencyValue: member.proficiency,
-          isActive: member.isActive,
-          isSkillActive: true,
-          isOutbound: true,
-          isDialer: true,
-          outboundStrategy: 'Personal Connection',
-          campaignId: skill.campaignId,
-          mediaTypeId: 4,
-          mediaTypeName: 'Phone Call',
-        };
-      }),
-    },
-  };
-}
-
-/** Body `{agents:[{agentId, isActive?, proficiency?}]}`; a malformed list is a 400, a bad agent a per-agent error. */
-function parseAgentChanges(body: string): AgentChange[] {
-  const parsed = parseJsonBody(body);
-  const agents = (parsed as { agents?: unknown } | null)?.agents;
-  if (!Array.isArray(agents) || agents.length === 0) {
-    throw new CxoneHttpError(400, 'invalid_request', 'agents must be a non-empty array');
-  }
-  return agents.map((item, index) => {
-    const raw = (item as { agentId?: unknown } | null)?.agentId;
-    const agentId = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
-    if (typeof agentId !== 'number' || !Number.isInteger(agentId)) {
-      throw new CxoneHttpError(400, 'invalid_request', `agents[${index}].agentId must be an integer`);
-    }
-    return { ...(item as object), agentId };
-  });
-}
-
-/** Applies each agent independently; refused agents keep their state and are listed in resultSet. */
-function writeSkillAgents(
-  runtime: SandboxRuntime,
-  skillId: number,
-  operation: WriteOperation,
-  changes: AgentChange[],
-): RouteResult {
-  const agentResults = changes.map((change): AgentResult => {
-    const planned = planChange(runtime, skillId, operation, change);
-    if ('refused' in planned) return { agentId: change.agentId, success: false, error: planned.refused };
-    if (chance(runtime.random, runtime.faults.agentErrorRate)) {
-      return { agentId: change.agentId, success: false, error: 'Injected agent error (agentErrorRate)' };
-    }
-    if ('remove' in planned) runtime.state.remove(skillId, change.agentId);
-    else runtime.state.set(skillId, change.agentId, planned.set);
-    return { agentId: change.agentId, success: true };
-  });
-  const errorCount = agentResults.filter((result) => !result.success).length;
-  return { status: 200, body: { resultSet: { errorCount, agentResults } } };
-}
-
-/** The agent's new membership, its removal, or why the change is refused. */
-function planChange(
-  runtime: SandboxRuntime,
-  skillId: number,
-  operation: WriteOperation,
-  change: AgentChange,
-): PlannedChange {
-  const { agentId } = change;
-  if (!runtime.directory.byId(agentId)) return { refused: `Agent ${agentId} not found` };
-  const current = runtime.state.get(skillId, agentId);
-  if (operation === 'assign' && current) {
-    return { refused: `Agent ${agentId} is already assigned to skill ${skillId}` };
-  }
-  if (operation !== 'assign' && !current) {
-    return { refused: `Agent ${agentId} is not assigned to skill ${skillId}` };
-  }
-  if (operation === 'remove') return { remove: true };
-
-  const proficiency = change.proficiency ?? current?.proficiency ?? 1;
-  if (
-    typeof proficiency !== 'number' ||
-    !Number.isInteger(proficiency) ||
-    proficiency < 1 ||
-    proficiency > 5
-  ) {
-    return {
-      refused: `Invalid proficiency ${JSON.stringify(proficiency)}: must be an integer 1 (highest) … 5`,
-    };
-  }
-  const isActive = change.isActive ?? current?.isActive ?? true;
-  if (typeof isActive !== 'boolean') {
-    return { refused: `Invalid isActive ${JSON.stringify(isActive)}: must be a boolean` };
-  }
-  return { set: { isActive, proficiency } };
 }

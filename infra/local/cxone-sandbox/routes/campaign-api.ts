@@ -1,12 +1,11 @@
-// The original spec's `campaign-agents` target. NOT a public CXone API (research/cxone-api.md §0): it exists for
-// gateways that expose this shape. It reads and writes the same skill state as the Admin API, through the
+// The original spec's `campaign-agents` target. NOT a public CXone API (neither NICE's nor Genesys's published
+// APIs have this path): it exists for gateways that expose this shape. It reads and writes the same skill state as the Admin API, through the
 // campaign ↔ skill mapping.
 import { randomUUID } from 'node:crypto';
 import { CxoneHttpError, methodNotAllowed, parseJsonBody, type RouteResult } from '../http.ts';
 import { chance } from '../random.ts';
 import type { SandboxRequest, SandboxRuntime } from '../runtime.ts';
-import type { SandboxSkill } from '../seed.ts';
-import type { SkillMembership } from '../skill-state.ts';
+import type { BoundSkill, SkillMembership } from '../skill-state.ts';
 import { requireToken } from './require-token.ts';
 
 const CAMPAIGN_AGENTS_PATH = /^\/api\/v2\/outbound\/campaigns\/([^/]+)\/agents$/;
@@ -24,7 +23,7 @@ export function routeCampaignApi(runtime: SandboxRuntime, request: SandboxReques
 }
 
 /** Our read extension: the campaign's agents as the original spec's writer would send them. */
-function readCampaign(runtime: SandboxRuntime, skill: SandboxSkill): RouteResult {
+function readCampaign(runtime: SandboxRuntime, skill: BoundSkill): RouteResult {
   const agents = runtime.state
     .list(skill.skillId)
     .map((member) => ({
@@ -37,7 +36,7 @@ function readCampaign(runtime: SandboxRuntime, skill: SandboxSkill): RouteResult
 }
 
 /** Atomic PUT of the whole desired set: all or nothing (400 invalid, 409 capacity conflict). */
-function replaceCampaign(runtime: SandboxRuntime, skill: SandboxSkill, body: string): RouteResult {
+function replaceCampaign(runtime: SandboxRuntime, skill: BoundSkill, body: string): RouteResult {
   const desired = parseDesiredAgents(runtime, skill, parseJsonBody(body));
   const active = [...desired.values()].filter((member) => member.isActive).length;
   const limit = runtime.capacityLimit;
@@ -61,10 +60,10 @@ function replaceCampaign(runtime: SandboxRuntime, skill: SandboxSkill, body: str
 function capacityConflict(active: number, maxActiveAgents: number): RouteResult {
   return {
     status: 409,
-    body: {
-      error: 'capacity_conflict',
-      error_description: `${active} active agents exceed the campaign capacity of ${maxActiveAgents}`,
-      maxActiveAgents,
+    error: {
+      code: 'capacity_conflict',
+      description: `${active} active agents exceed the campaign capacity of ${maxActiveAgents}`,
+      extra: { maxActiveAgents },
     },
   };
 }
@@ -75,7 +74,7 @@ function capacityConflict(active: number, maxActiveAgents: number): RouteResult 
  */
 function parseDesiredAgents(
   runtime: SandboxRuntime,
-  skill: SandboxSkill,
+  skill: BoundSkill,
   parsed: unknown,
 ): Map<number, SkillMembership> {
   const payload = (parsed ?? {}) as { campaignId?: unknown; agents?: unknown };

@@ -1,8 +1,14 @@
 import { CxoneHttpError, methodNotAllowed, type RouteResult } from '../http.ts';
 import type { SandboxRequest, SandboxRuntime } from '../runtime.ts';
 import { SANDBOX_AREA } from '../seed.ts';
+import { signingKey } from '../signing-key.ts';
 
-/** OpenID and CXone discovery documents; both point at the sandbox itself. Never faulted. */
+/** Discovery and JWKS paths: never faulted. */
+export function isDiscoveryPath(path: string): boolean {
+  return path.startsWith('/.well-known/') || path === '/auth/jwks';
+}
+
+/** OpenID and CXone discovery documents (both point at the sandbox itself) and the id_token signing key. */
 export function routeDiscovery(runtime: SandboxRuntime, request: SandboxRequest): RouteResult | undefined {
   const base = runtime.baseUrl;
   switch (request.path) {
@@ -14,17 +20,20 @@ export function routeDiscovery(runtime: SandboxRuntime, request: SandboxRequest)
           issuer: base,
           authorization_endpoint: `${base}/auth/authorize`,
           token_endpoint: `${base}/auth/token`,
-          jwks_uri: `${base}/.well-known/jwks`,
+          jwks_uri: `${base}/auth/jwks`,
+          end_session_endpoint: `${base}/auth/authorize/logout`,
+          scopes_supported: ['openid'],
           response_types_supported: ['code'],
           grant_types_supported: ['password', 'refresh_token'],
           subject_types_supported: ['public'],
-          id_token_signing_alg_values_supported: ['none'],
-          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          id_token_signing_alg_values_supported: ['RS256'],
+          // As NICE's discovery document lists it; client_secret_post is accepted too, as the token schema allows.
+          token_endpoint_auth_methods_supported: ['client_secret_basic'],
         },
       };
-    case '/.well-known/jwks':
+    case '/auth/jwks':
       requireGet(request);
-      return { status: 200, body: { keys: [] } };
+      return { status: 200, body: { keys: [signingKey().jwk] } };
     case '/.well-known/cxone-configuration':
       requireGet(request);
       return cxoneConfiguration(runtime, request.query.get('tenantId'));

@@ -7,9 +7,9 @@ export function requireToken(runtime: SandboxRuntime, request: SandboxRequest): 
   const check = token === undefined ? 'missing' : runtime.tokens.check(token);
   if (check === 'valid') return;
   const description = {
-    missing: 'A bearer token is required',
-    unknown: 'The access token is invalid or was revoked',
-    expired: 'The access token expired',
+    missing: 'Invalid or expired token: a bearer token is required',
+    unknown: 'Invalid or expired token: unknown or revoked',
+    expired: 'Invalid or expired token: expired',
   }[check];
   throw new CxoneHttpError(401, 'invalid_token', description, {
     'WWW-Authenticate': `Bearer error="invalid_token", error_description="${description}"`,

@@ -1,7 +1,12 @@
 // Test-only routes (not CXone): inspect state and the request log, inject faults. Never faulted, never logged.
+import * as z from 'zod';
 import { faultsUpdateSchema } from '../faults.ts';
 import { CxoneHttpError, methodNotAllowed, parseJsonBody, type RouteResult } from '../http.ts';
 import type { SandboxRequest, SandboxRuntime } from '../runtime.ts';
+import { MAX_AGENT_COUNT } from '../seed.ts';
+
+/** Body of `PUT /sandbox/agents`. */
+const agentsUpdateSchema = z.strictObject({ count: z.number().int().min(0).max(MAX_AGENT_COUNT) });
 
 export function isSandboxControlPath(path: string): boolean {
   return path === '/sandbox' || path.startsWith('/sandbox/');
@@ -27,10 +32,17 @@ export function routeSandboxControl(runtime: SandboxRuntime, request: SandboxReq
     case '/sandbox/tokens':
       if (method === 'GET') return { status: 200, body: { tokens: runtime.tokens.issuedSoFar() } };
       throw methodNotAllowed(request, 'GET');
+    case '/sandbox/agents':
+      if (method === 'GET') return { status: 200, body: { count: runtime.directory.all.length } };
+      if (method === 'PUT') {
+        runtime.reseedAgents(parseControlBody(agentsUpdateSchema, request.body).count);
+        return { status: 200, body: { count: runtime.directory.all.length } };
+      }
+      throw methodNotAllowed(request, 'GET, PUT');
     case '/sandbox/faults':
       if (method === 'GET') return { status: 200, body: runtime.faults };
       if (method === 'PUT') {
-        runtime.updateFaults(parseFaultsUpdate(request.body));
+        runtime.updateFaults(parseControlBody(faultsUpdateSchema, request.body));
         return { status: 200, body: runtime.faults };
       }
       if (method === 'DELETE') {
@@ -57,8 +69,8 @@ function snapshot(runtime: SandboxRuntime): { skills: Record<string, unknown[]> 
   return { skills };
 }
 
-function parseFaultsUpdate(body: string) {
-  const parsed = faultsUpdateSchema.safeParse(body.trim() === '' ? {} : parseJsonBody(body));
+function parseControlBody<T>(schema: z.ZodType<T>, body: string): T {
+  const parsed = schema.safeParse(body.trim() === '' ? {} : parseJsonBody(body));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`,

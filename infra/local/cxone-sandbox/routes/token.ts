@@ -7,7 +7,7 @@ import {
   type RouteResult,
 } from '../http.ts';
 import type { SandboxRequest, SandboxRuntime } from '../runtime.ts';
-import { SANDBOX_AREA, SANDBOX_BUSINESS_UNIT_ID, SANDBOX_CREDENTIALS } from '../seed.ts';
+import { SANDBOX_AREA, SANDBOX_BUSINESS_UNIT_ID } from '../seed.ts';
 import { buildIdToken } from '../tokens.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -20,17 +20,32 @@ export function routeToken(runtime: SandboxRuntime, request: SandboxRequest): Ro
   if (request.path !== '/auth/token' && request.path !== '/oauth2/token') return undefined;
   if (request.method !== 'POST') throw methodNotAllowed(request, 'POST');
   const form = parseFormBody(request.body, headerValue(request.headers, 'content-type'));
-  const clientId = authenticateClient(request, form);
+  const clientId = authenticateClient(runtime, request, form);
   return request.path === '/auth/token'
     ? accessKeyGrant(runtime, form, clientId)
     : clientCredentialsGrant(runtime, form);
 }
 
-/** Basic client auth, or client_id/client_secret in the form (RFC 6749 §2.3.1 allows both). */
-function authenticateClient(request: SandboxRequest, form: Record<string, string>): string {
-  const basic = parseBasicAuth(headerValue(request.headers, 'authorization'));
+/**
+ * Client authentication, either method, never both (RFC 6749 §2.3): `client_secret_basic` (Authorization: Basic of
+ * the raw `clientId:clientSecret` on CXone's /auth/token, form-encoded parts on /oauth2/token; see parseBasicAuth)
+ * or `client_secret_post` (client_id and client_secret in the form, form-decoded like every form field).
+ */
+function authenticateClient(
+  runtime: SandboxRuntime,
+  request: SandboxRequest,
+  form: Record<string, string>,
+): string {
+  const basic = parseBasicAuth(headerValue(request.headers, 'authorization'), {
+    formEncoded: request.path === '/oauth2/token',
+  });
+  const inForm = form.client_id !== undefined || form.client_secret !== undefined;
+  if (basic && inForm) {
+    throw new CxoneHttpError(400, 'invalid_request', 'Use one client authentication method, not both');
+  }
   const client = basic ?? { id: form.client_id ?? '', secret: form.client_secret ?? '' };
-  if (client.id !== SANDBOX_CREDENTIALS.clientId || client.secret !== SANDBOX_CREDENTIALS.clientSecret) {
+  const expected = runtime.credentials;
+  if (client.id !== expected.clientId || client.secret !== expected.clientSecret) {
     throw new CxoneHttpError(401, 'invalid_client', 'Client authentication failed', {
       'WWW-Authenticate': 'Basic realm="cxone-sandbox"',
     });
@@ -49,8 +64,8 @@ function accessKeyGrant(
       throw new CxoneHttpError(400, 'invalid_request', 'username and password are required');
     }
     if (
-      form.username !== SANDBOX_CREDENTIALS.accessKeyId ||
-      form.password !== SANDBOX_CREDENTIALS.accessKeySecret
+      form.username !== runtime.credentials.accessKeyId ||
+      form.password !== runtime.credentials.accessKeySecret
     ) {
       throw new CxoneHttpError(401, 'invalid_grant', 'Invalid access key');
     }
@@ -66,7 +81,7 @@ function accessKeyGrant(
   const idToken = buildIdToken({
     issuer: runtime.baseUrl,
     clientId,
-    subject: SANDBOX_CREDENTIALS.accessKeyId,
+    subject: runtime.credentials.accessKeyId,
     tenantId: runtime.tenantId,
     businessUnitId: SANDBOX_BUSINESS_UNIT_ID,
     area: SANDBOX_AREA,
