@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
-import { CxoneSkillLookup, type SkillReader } from '../lib/adapters/cxone-skill-lookup.ts';
+import { CxoneSkillLookup } from '../lib/adapters/cxone-skill-lookup.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { DynamoPolicyStore } from '../lib/adapters/dynamo-policy-store.ts';
 import { SqsDispatchQueue, SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
@@ -51,8 +51,7 @@ const deps = {
   assignments: new DynamoAssignmentStore(dynamo, env.TABLE_NAME),
   queue: new SqsDispatchQueue(sqs, env.DISPATCH_QUEUE_URL),
   wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL, env.WFM_ENDPOINTS),
-  // The client's skill lookup (GET /skills/{skillId}) comes with the CXone client's getSkill.
-  skills: new CxoneSkillLookup(cxone as unknown as SkillReader),
+  skills: new CxoneSkillLookup(cxone),
   clock: { now: () => new Date() },
 };
 /** Time kept back from the invocation for the writes after the CXone lookup. */

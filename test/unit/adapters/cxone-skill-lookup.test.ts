@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type CxoneSkill,
-  CxoneSkillLookup,
-  type SkillReader,
-} from '../../../lib/adapters/cxone-skill-lookup.ts';
+import { CxoneSkillLookup, type SkillReader } from '../../../lib/adapters/cxone-skill-lookup.ts';
 import { PermanentRefusalError, RetryLaterError } from '../../../lib/app/errors.ts';
-import { CxoneAuthError, CxonePermanentError, CxoneRetryableError } from '../../../lib/cxone/errors.ts';
+import {
+  CxoneAuthError,
+  CxonePermanentError,
+  CxoneRetryableError,
+  CxoneUnsupportedError,
+} from '../../../lib/cxone/errors.ts';
+import type { CxoneSkill } from '../../../lib/cxone/types.ts';
 
 const context = { correlationId: 'req-1', deadline: Date.now() + 10_000 };
 
@@ -63,9 +65,7 @@ describe('CxoneSkillLookup', () => {
 
   it('answers unsupported for a CXone target without a skill lookup', async () => {
     const unsupported = reader(async () => {
-      throw Object.assign(new Error('the campaign-agents target has no skill lookup'), {
-        name: 'CxoneUnsupportedError',
-      });
+      throw new CxoneUnsupportedError('the campaign-agents target has no skill lookup');
     });
     expect(await new CxoneSkillLookup(unsupported).lookup(4501235, context)).toEqual({ kind: 'unsupported' });
   });

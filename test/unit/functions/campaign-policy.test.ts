@@ -5,7 +5,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CxoneSkill } from '../../../lib/adapters/cxone-skill-lookup.ts';
+import type { CxoneSkill } from '../../../lib/cxone/types.ts';
 import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
 import { CAMPAIGN_ID, POLICY, queuedRecord, SKILL_ID, submission } from '../../support/fixtures.ts';
 import {
