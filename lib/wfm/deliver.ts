@@ -3,6 +3,7 @@ import { parseRetryAfter } from '../retry/retry-after.ts';
 import { serializeWfmEvent, type WfmEvent } from './cloudevents.ts';
 import type { WfmEndpoint } from './endpoints.ts';
 import { guardedFetch } from './guarded-fetch.ts';
+import type { DeliveryOutcome } from './outcome.ts';
 import { signWebhook } from './signing.ts';
 import {
   checkWebhookTarget,
@@ -17,16 +18,7 @@ export const WEBHOOK_CONTENT_TYPE = 'application/cloudevents+json';
 /** Longest Retry-After honoured (a longer one is clamped): what one SQS visibility timeout can hold, 12 h. */
 export const MAX_WEBHOOK_RETRY_AFTER_MS = MAX_VISIBILITY_TIMEOUT_SECONDS * 1000;
 
-/**
- * The result of one attempt. `retry`: try again later (the caller sets the SQS visibility timeout, see
- * retryDelaySeconds); `disabled`: the receiver answered 410 Gone and wants no more events; `refused`: the URL policy
- * forbids the endpoint (permanent, a configuration error). `reason` never contains secrets, signatures or the URL.
- */
-export type DeliveryOutcome =
-  | { kind: 'delivered'; status: number; durationMs: number }
-  | { kind: 'disabled'; status: 410; durationMs: number }
-  | { kind: 'retry'; status?: number; retryAfterMs?: number; reason: string; durationMs: number }
-  | { kind: 'refused'; reason: string; durationMs: number };
+export type { DeliveryOutcome } from './outcome.ts';
 
 export interface DeliverWebhookInput {
   endpoint: Pick<WfmEndpoint, 'name' | 'url'>;
