@@ -3,6 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ApiGateway, type GatewayRoute, LOCAL_API_TOKEN, startApiGateway } from './api-gateway.ts';
@@ -120,6 +121,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs: new SQSClient(clientConfig),
       dynamodb: new DynamoDBClient(clientConfig),
       secretsManager: new SecretsManagerClient(clientConfig),
+      kms: new KMSClient(clientConfig),
     };
     started.push({
       name: 'AWS clients',
@@ -127,6 +129,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clients.sqs.destroy();
         clients.dynamodb.destroy();
         clients.secretsManager.destroy();
+        clients.kms.destroy();
       },
     });
 
