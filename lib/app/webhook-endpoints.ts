@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { toValidationIssues } from '../domain/issues.ts';
 import type { ValidationIssue } from '../domain/types.ts';
-import { endpointsFor } from '../wfm/endpoints.ts';
+import { EndpointUrlSchema, endpointsFor } from '../wfm/endpoints.ts';
 import type { Clock } from './ports.ts';
 import {
   CreateEndpointBodySchema,
@@ -87,10 +87,7 @@ export async function createEndpoint(
   body: unknown,
 ): Promise<{ kind: 'created'; endpoint: EndpointCreated } | Invalid> {
   const parsed = CreateEndpointBodySchema.safeParse(body);
-  const issues = parsed.success ? [] : toValidationIssues(parsed.error.issues);
-  const url = parsed.success ? parsed.data.url : undefined;
-  const urlIssue = url === undefined ? undefined : await deps.urls.check(url);
-  if (urlIssue) issues.push(urlIssue);
+  const issues = await bodyIssues(deps, parsed, body);
   if (!parsed.success || issues.length > 0) return { kind: 'invalid', issues };
 
   const now = deps.clock.now();
@@ -139,10 +136,7 @@ export async function patchEndpoint(
   const existing = await findEndpoint(deps.store, id);
   if (!existing) return NOT_FOUND;
   const parsed = PatchEndpointBodySchema.safeParse(body);
-  const issues = parsed.success ? [] : toValidationIssues(parsed.error.issues);
-  const url = parsed.success ? parsed.data.url : undefined;
-  const urlIssue = url === undefined ? undefined : await deps.urls.check(url);
-  if (urlIssue) issues.push(urlIssue);
+  const issues = await bodyIssues(deps, parsed, body);
   if (!parsed.success || issues.length > 0) return { kind: 'invalid', issues };
 
   const now = deps.clock.now();
@@ -269,6 +263,24 @@ export async function replayEvents(
   const events = stored.filter((event) => endpointsFor(event.type, [endpoint]).length > 0);
   await deps.queue.send(events.map((event) => ({ endpointId: endpoint.id, event, replay: true as const })));
   return { kind: 'accepted', events: events.length };
+}
+
+/**
+ * Every problem of a create or patch body: the schema's issues and, when the URL is well formed, the URL policy's
+ * verdict on it (also when other fields are wrong, so that one answer lists everything).
+ */
+async function bodyIssues(
+  deps: Pick<EndpointAdminDeps, 'urls'>,
+  parsed: { success: boolean; error?: { issues: Parameters<typeof toValidationIssues>[0] } },
+  body: unknown,
+): Promise<ValidationIssue[]> {
+  const issues = parsed.success || !parsed.error ? [] : toValidationIssues(parsed.error.issues);
+  const url = body !== null && typeof body === 'object' ? (body as { url?: unknown }).url : undefined;
+  if (typeof url === 'string' && EndpointUrlSchema.safeParse(url).success) {
+    const issue = await deps.urls.check(url);
+    if (issue) issues.push(issue);
+  }
+  return issues;
 }
 
 async function findEndpoint(store: EndpointStore, id: string): Promise<EndpointRecord | undefined> {
