@@ -154,7 +154,11 @@ beforeAll(async () => {
     wfmReceiverPort: 0,
     motoPort: 0,
     rebalanceIntervalSeconds: 3600,
-    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', WFM_RETRY_SCHEDULE_SECONDS: '1,2,4', WFM_DISABLE_AFTER_SECONDS: '5' },
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      WFM_RETRY_SCHEDULE_SECONDS: '1,2,4',
+      WFM_DISABLE_AFTER_SECONDS: '5',
+    },
   });
   sqs = new SQSClient({
     endpoint: stack.motoUrl,
@@ -194,7 +198,10 @@ describe('webhook endpoints created through the API', () => {
     const assignmentId = await submit();
     const all = await staticWebhooksOf(assignmentId);
     expect(all.map((hook) => eventOf(hook).type)).toEqual(
-      expect.arrayContaining(['com.cxone-assignments.agent.added', 'com.cxone-assignments.assignment.applied']),
+      expect.arrayContaining([
+        'com.cxone-assignments.agent.added',
+        'com.cxone-assignments.assignment.applied',
+      ]),
     );
     const mine = await waitFor('the filtered endpoint’s webhook', async () => {
       const hooks = (await receivedOn('/filtered')).filter(ofAssignment(assignmentId));
@@ -235,7 +242,9 @@ describe('webhook endpoints created through the API', () => {
     );
     expect(eventOf(hook).type).toBe('com.cxone-assignments.assignment.applied');
     expect(verifies(endpoint.secret as string, hook)).toBe(true);
-    const deliveries = (await (await api(`/webhooks/endpoints/${endpoint.id}/deliveries?limit=10`)).json()) as {
+    const deliveries = (await (
+      await api(`/webhooks/endpoints/${endpoint.id}/deliveries?limit=10`)
+    ).json()) as {
       items: { eventId: string; outcome: string; attempt: number }[];
     };
     const attempts = deliveries.items.filter((item) => item.eventId === eventOf(hook).id);
@@ -263,7 +272,9 @@ describe('webhook endpoints created through the API', () => {
 
   it('signs with both secrets for the grace period after a rotation', async () => {
     const oldSecret = endpoint.secret as string;
-    const response = await post(`/webhooks/endpoints/${endpoint.id}/rotate-secret`, { gracePeriodSeconds: 3600 });
+    const response = await post(`/webhooks/endpoints/${endpoint.id}/rotate-secret`, {
+      gracePeriodSeconds: 3600,
+    });
     expect(response.status).toBe(200);
     const { secret, previousSecretExpiresAt } = (await response.json()) as {
       secret: string;

@@ -52,7 +52,9 @@ describe('the webhook retry schedule', () => {
         fc.array(fc.integer({ min: 1, max: MAX_RETRY_WAIT_SECONDS }), { minLength: 1, maxLength: 20 }),
         (waits) => {
           const schedule = parseRetrySchedule(waits.join(','));
-          const all = Array.from({ length: attemptsOf(schedule) }, (_, i) => retryWaitSeconds(i + 1, schedule));
+          const all = Array.from({ length: attemptsOf(schedule) }, (_, i) =>
+            retryWaitSeconds(i + 1, schedule),
+          );
           expect(all.at(-1)).toBeUndefined();
           expect(all.slice(0, -1).reduce((sum: number, wait) => sum + (wait as number), 0)).toBe(
             scheduleSpanSeconds(schedule),
@@ -64,13 +66,19 @@ describe('the webhook retry schedule', () => {
 
   it('property: a Retry-After only ever lengthens a wait, up to the ceiling', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 7 }), fc.nat({ max: 100 * 3600_000 }), (attempt, retryAfterMs) => {
-        const plain = retryWaitSeconds(attempt, DEFAULT) as number;
-        const asked = retryWaitSeconds(attempt, DEFAULT, retryAfterMs) as number;
-        expect(asked).toBeGreaterThanOrEqual(plain);
-        expect(asked).toBeGreaterThanOrEqual(Math.min(Math.ceil(retryAfterMs / 1000), MAX_RETRY_WAIT_SECONDS));
-        expect(asked).toBeLessThanOrEqual(MAX_RETRY_WAIT_SECONDS);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 7 }),
+        fc.nat({ max: 100 * 3600_000 }),
+        (attempt, retryAfterMs) => {
+          const plain = retryWaitSeconds(attempt, DEFAULT) as number;
+          const asked = retryWaitSeconds(attempt, DEFAULT, retryAfterMs) as number;
+          expect(asked).toBeGreaterThanOrEqual(plain);
+          expect(asked).toBeGreaterThanOrEqual(
+            Math.min(Math.ceil(retryAfterMs / 1000), MAX_RETRY_WAIT_SECONDS),
+          );
+          expect(asked).toBeLessThanOrEqual(MAX_RETRY_WAIT_SECONDS);
+        },
+      ),
     );
   });
 });
