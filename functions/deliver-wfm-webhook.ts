@@ -47,7 +47,17 @@ const env = parseEnv(
     WFM_EVENT_RETENTION_DAYS: positiveInt(14),
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
     // Test knobs (not set when deployed): the retry schedule, and how long an endpoint fails before it is disabled.
-    WFM_RETRY_SCHEDULE_SECONDS: z.string().optional().transform(parseRetrySchedule),
+    WFM_RETRY_SCHEDULE_SECONDS: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        try {
+          return parseRetrySchedule(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
     WFM_DISABLE_AFTER_SECONDS: positiveInt(DEFAULT_DISABLE_AFTER_SECONDS),
   }),
 );

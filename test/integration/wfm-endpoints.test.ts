@@ -333,8 +333,13 @@ describe('webhook endpoints created through the API', () => {
       return hooks.length >= expected.length ? hooks : undefined;
     });
     expect(onTime.map((hook) => hook.headers['webhook-id']).sort()).toEqual([...expected].sort());
-    // Every event there within seconds of the submission, while the other endpoint was still failing.
+    // Every event there within seconds of the submission, at the first attempt, while the other one was failing.
     for (const hook of onTime) expect(Date.parse(hook.receivedAt) - submittedAt).toBeLessThan(10_000);
+    const healthyAttempts = (await (await api(`/webhooks/endpoints/${healthy.id}/deliveries`)).json()) as {
+      items: { eventId: string; attempt: number; outcome: string }[];
+    };
+    const firstTries = healthyAttempts.items.filter((item) => expected.includes(item.eventId));
+    expect(firstTries.map((item) => [item.attempt, item.outcome])).toEqual(expected.map(() => [1, 'delivered']));
 
     const disabled = await waitFor(
       'the failing endpoint disabled',
