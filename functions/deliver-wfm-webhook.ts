@@ -32,6 +32,7 @@ import { DEFAULT_WEBHOOK_TIMEOUT_MS, deliverWebhook } from '../lib/wfm/deliver.t
 import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
 import { parseRetrySchedule } from '../lib/wfm/retry-schedule.ts';
 import { signingSecretsOf, WfmSigningSecretSchema } from '../lib/wfm/signing.ts';
+import { TargetsSettingSchema } from '../lib/wfm/url-policy.ts';
 
 const env = parseEnv(
   TableEnv.extend({
@@ -40,10 +41,7 @@ const env = parseEnv(
     WFM_SECRET_ID: z.string().min(1),
     WFM_ENDPOINT_KEY_ID: z.string().min(1),
     WFM_ENDPOINTS: WfmEndpointsEnvSchema.default([]),
-    WFM_ALLOW_PRIVATE_TARGETS: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((v) => v === 'true'),
+    WFM_ALLOW_PRIVATE_TARGETS: TargetsSettingSchema,
     WFM_EVENT_RETENTION_DAYS: positiveInt(14),
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
     // Test knobs (not set when deployed): the retry schedule, and how long an endpoint fails before it is disabled.
@@ -118,7 +116,7 @@ function senderFor(context: Context): WebhookSender {
         endpoint: target,
         event,
         secrets,
-        allowPrivate: env.WFM_ALLOW_PRIVATE_TARGETS,
+        ...env.WFM_ALLOW_PRIVATE_TARGETS,
         timeoutMs: Math.min(
           DEFAULT_WEBHOOK_TIMEOUT_MS,
           context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,

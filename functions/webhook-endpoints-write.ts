@@ -22,21 +22,19 @@ import { type HttpResponse, json, problemResponse } from '../lib/http/responses.
 import { TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
+import { TargetsSettingSchema } from '../lib/wfm/url-policy.ts';
 
 const env = parseEnv(
   TableEnv.extend({
     WFM_ENDPOINT_KEY_ID: z.string().min(1),
-    WFM_ALLOW_PRIVATE_TARGETS: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((v) => v === 'true'),
+    WFM_ALLOW_PRIVATE_TARGETS: TargetsSettingSchema,
   }),
 );
 const logger = createLogger();
 const deps: EndpointAdminDeps = {
   store: new DynamoEndpointStore(new DynamoDBClient({}), env.TABLE_NAME),
   sealer: new KmsSecretSealer(new KMSClient({}), { keyId: env.WFM_ENDPOINT_KEY_ID, maxAgeSeconds: 0 }),
-  urls: new WebhookUrlChecker({ allowPrivate: env.WFM_ALLOW_PRIVATE_TARGETS }),
+  urls: new WebhookUrlChecker(env.WFM_ALLOW_PRIVATE_TARGETS),
   clock: { now: () => new Date() },
 };
 const MAX_BODY_BYTES = 65_536;

@@ -173,7 +173,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       declaredOverrides: {
         CAMPAIGN_POLICIES_FILE: policies.file,
         WFM_ENDPOINTS: JSON.stringify([{ name: LOCAL_WFM_ENDPOINT_NAME, url: `${receiver.url}/webhooks` }]),
-        WFM_ALLOW_PRIVATE_TARGETS: 'true',
+        // http to loopback receivers only: nothing a local run is given sends a webhook off the machine.
+        WFM_ALLOW_PRIVATE_TARGETS: 'loopback',
       },
       env: options.env,
       // One handler instance per concurrent batch, as Lambda gives each concurrent invocation its own environment.

@@ -6,16 +6,16 @@ import type { UrlChecker } from '../app/webhook-ports.ts';
 import type { ValidationIssue } from '../domain/types.ts';
 import {
   checkWebhookTarget,
-  type HostResolver,
+  type WebhookTargetPolicy,
   WebhookTargetRefusedError,
   WebhookTargetUnresolvedError,
 } from '../wfm/url-policy.ts';
 
 export class WebhookUrlChecker implements UrlChecker {
-  private readonly policy: { allowPrivate: boolean; resolve?: HostResolver };
+  private readonly policy: WebhookTargetPolicy;
 
-  /** `allowPrivate`: the local stack only (http and loopback receivers). */
-  constructor(policy: { allowPrivate: boolean; resolve?: HostResolver }) {
+  /** `allowPrivate` / `loopbackOnly`: the local stack only (http and loopback receivers). */
+  constructor(policy: WebhookTargetPolicy) {
     this.policy = policy;
   }
 

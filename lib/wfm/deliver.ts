@@ -27,6 +27,8 @@ export interface DeliverWebhookInput {
   secrets: readonly string[];
   /** Local stack only: http and loopback/private targets (WFM_ALLOW_PRIVATE_TARGETS). */
   allowPrivate: boolean;
+  /** The local stack: loopback targets only. */
+  loopbackOnly?: boolean;
   /** Covers DNS, connecting and waiting for the response headers. Bound it by the Lambda's remaining time. */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -38,7 +40,11 @@ export interface DeliverWebhookInput {
 /** Exactly one signed POST of `event` to `endpoint` (SQS does the retries). Never follows redirects. */
 export async function deliverWebhook(input: DeliverWebhookInput): Promise<DeliveryOutcome> {
   const now = input.now ?? Date.now;
-  const policy = { allowPrivate: input.allowPrivate, resolve: input.resolve };
+  const policy = {
+    allowPrivate: input.allowPrivate,
+    loopbackOnly: input.loopbackOnly,
+    resolve: input.resolve,
+  };
   // The default transport checks the address it connects to against the same policy (DNS rebinding).
   const fetchImpl = input.fetch ?? guardedFetch(policy);
   // A caller bounding the timeout by the Lambda's remaining time may pass 0 or less: time out at once, don't throw.
