@@ -98,7 +98,13 @@ async function deliverToStatic(
   if (!endpoint) return { kind: 'failed', reason: `endpoint ${message.endpoint} is not configured` };
   const { event } = message;
   const outcome = await deps.sender.send(endpoint, event, await deps.stageSecrets());
-  const base = { endpoint: endpoint.name, eventId: event.id, eventType: event.type, attempt };
+  const base = {
+    endpoint: endpoint.name,
+    ...assignmentOf(event),
+    eventId: event.id,
+    eventType: event.type,
+    attempt,
+  };
   if (outcome.kind === 'delivered') {
     deps.observer.attempt({
       ...base,
@@ -223,6 +229,7 @@ async function recordAttempt(
   await deps.deliveries.record(endpointId, record);
   deps.observer.attempt({
     endpoint: endpointId,
+    ...assignmentOf(event),
     eventId: event.id,
     eventType: event.type,
     attempt,
@@ -269,4 +276,8 @@ function statusOf(outcome: DeliveryOutcome): { httpStatus?: number } {
 
 function retryAfterOf(outcome: DeliveryOutcome): number | undefined {
   return outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
+}
+
+function assignmentOf(event: WfmEvent): { assignmentId?: string } {
+  return event.data.assignmentId === undefined ? {} : { assignmentId: event.data.assignmentId };
 }

@@ -104,6 +104,8 @@ export interface WebhookAuditEntry {
 export interface WebhookObserver {
   attempt(entry: {
     endpoint: string;
+    /** The event's assignment, when it has one (joins the attempt to the assignment's audit trail). */
+    assignmentId?: string;
     eventId: string;
     eventType: string;
     attempt: number;

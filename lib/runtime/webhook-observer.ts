@@ -22,7 +22,7 @@ export function webhookObserver(logger: Logger, metrics: Metrics): WebhookObserv
       metrics.addMetric(ATTEMPT_METRICS[entry.outcome], MetricUnit.Count, 1);
       if (entry.outcome === 'delivered')
         metrics.addMetric('WebhookDurationMs', MetricUnit.Milliseconds, entry.durationMs);
-      const line = { webhook: entry };
+      const line = { ...entry };
       if (entry.outcome === 'delivered') logger.info('webhook delivered', line);
       else if (entry.outcome === 'pending') logger.warn('webhook delivery will be retried', line);
       else if (entry.outcome === 'dropped') logger.warn('webhook dropped for this endpoint', line);

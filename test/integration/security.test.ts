@@ -68,7 +68,7 @@ beforeAll(async () => {
       POWERTOOLS_LOG_LEVEL: 'DEBUG',
       SECRETS_MAX_AGE_SECONDS: '1',
       DISPATCH_RETRY_BASE_SECONDS: '1',
-      WFM_RETRY_BASE_SECONDS: '1',
+      WFM_RETRY_SCHEDULE_SECONDS: '1,2,4',
     },
     log: (line) => stackLog.push(line),
   });

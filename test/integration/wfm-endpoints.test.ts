@@ -339,7 +339,9 @@ describe('webhook endpoints created through the API', () => {
       items: { eventId: string; attempt: number; outcome: string }[];
     };
     const firstTries = healthyAttempts.items.filter((item) => expected.includes(item.eventId));
-    expect(firstTries.map((item) => [item.attempt, item.outcome])).toEqual(expected.map(() => [1, 'delivered']));
+    expect(firstTries.map((item) => [item.attempt, item.outcome])).toEqual(
+      expected.map(() => [1, 'delivered']),
+    );
 
     const disabled = await waitFor(
       'the failing endpoint disabled',
