@@ -126,7 +126,8 @@ export class DynamoEndpointStore implements EndpointStore {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': ENDPOINTS_PK },
-          // The sealed secrets are not read for fan-out.
+          // The sealed secrets are not read for fan-out; a just-disabled endpoint must not get new events.
+          ConsistentRead: true,
           ProjectionExpression: '#id, #enabled, #eventTypes',
           ExpressionAttributeNames: { '#id': 'id', '#enabled': 'enabled', '#eventTypes': 'eventTypes' },
           ExclusiveStartKey: start,
