@@ -14,7 +14,7 @@ import {
 } from '../lib/app/webhook-endpoints.ts';
 import { InvalidCursorError } from '../lib/app/webhook-ports.ts';
 import { problemErrors } from '../lib/http/middlewares.ts';
-import { problemOf } from '../lib/http/problem.ts';
+import { problemOf, validationProblem } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
@@ -63,7 +63,12 @@ async function route(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
     return await handle(event);
   } catch (error) {
-    if (error instanceof InvalidCursorError) return badRequest(error.message);
+    // Well formed but not one of ours (or of another list): the request cannot be processed as it is.
+    if (error instanceof InvalidCursorError) {
+      return problemResponse(
+        validationProblem([{ path: 'cursor', code: 'invalid_cursor', message: error.message }]),
+      );
+    }
     throw error;
   }
 }

@@ -53,7 +53,8 @@ export const webhookPaths = {
       parameters: page,
       responses: {
         '200': { description: 'A page of endpoints', content: jsonContent('WebhookEndpointList') },
-        '400': problem('A bad limit or cursor'),
+        '400': problem('A malformed limit or cursor'),
+        '422': problem('A cursor this list did not give out'),
         ...common,
       },
     },
@@ -67,6 +68,16 @@ export const webhookPaths = {
           description: 'Created',
           headers: { Location: { schema: { type: 'string' }, description: '/webhooks/endpoints/{id}' } },
           content: jsonContent('WebhookEndpointCreated'),
+          links: Object.fromEntries(
+            [
+              'getWebhookEndpoint',
+              'updateWebhookEndpoint',
+              'deleteWebhookEndpoint',
+              'rotateWebhookEndpointSecret',
+              'listWebhookDeliveries',
+              'replayWebhookEvents',
+            ].map((operationId) => [operationId, { operationId, parameters: { id: '$response.body#/id' } }]),
+          ),
         },
         ...withBody,
         '422': problem('Invalid fields or a URL the policy refuses (every error listed)'),
@@ -136,7 +147,8 @@ export const webhookPaths = {
       parameters: [endpointId, ...page],
       responses: {
         '200': { description: 'A page of attempts', content: jsonContent('WebhookDeliveryAttemptList') },
-        '400': problem('A bad limit or cursor'),
+        '400': problem('A malformed limit or cursor'),
+        '422': problem('A cursor this list did not give out'),
         '404': problem('Unknown endpoint'),
         ...common,
       },
