@@ -82,7 +82,8 @@ async function remove(event: Event): Promise<HttpResponse> {
 
 async function rotate(event: Event): Promise<HttpResponse> {
   const id = event.pathParameters?.id ?? '';
-  const outcome = await rotateSecret(deps, id, event.parsedBody ?? {});
+  // No body at all rotates with the defaults; a JSON body must be the options object.
+  const outcome = await rotateSecret(deps, id, 'parsedBody' in event ? event.parsedBody : {});
   if (outcome.kind === 'not_found') return notFound(id);
   if (outcome.kind === 'invalid') return problemResponse(validationProblem(outcome.issues));
   audit('webhook_endpoint.secret_rotated', {

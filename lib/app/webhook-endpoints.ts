@@ -177,7 +177,7 @@ export async function rotateSecret(
 ): Promise<{ kind: 'rotated'; rotated: RotatedSecret } | NotFound | Invalid> {
   const existing = await findEndpoint(deps.store, id);
   if (!existing) return NOT_FOUND;
-  const parsed = RotateSecretBodySchema.safeParse(body ?? {});
+  const parsed = RotateSecretBodySchema.safeParse(body === undefined ? {} : body);
   if (!parsed.success) return { kind: 'invalid', issues: toValidationIssues(parsed.error.issues) };
 
   const now = deps.clock.now();
