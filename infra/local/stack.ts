@@ -3,6 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type ApiGateway, type GatewayRoute, LOCAL_API_TOKEN, startApiGateway } from './api-gateway.ts';
@@ -120,6 +121,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs: new SQSClient(clientConfig),
       dynamodb: new DynamoDBClient(clientConfig),
       secretsManager: new SecretsManagerClient(clientConfig),
+      kms: new KMSClient(clientConfig),
     };
     started.push({
       name: 'AWS clients',
@@ -127,6 +129,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clients.sqs.destroy();
         clients.dynamodb.destroy();
         clients.secretsManager.destroy();
+        clients.kms.destroy();
       },
     });
 
@@ -170,7 +173,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       declaredOverrides: {
         CAMPAIGN_POLICIES_FILE: policies.file,
         WFM_ENDPOINTS: JSON.stringify([{ name: LOCAL_WFM_ENDPOINT_NAME, url: `${receiver.url}/webhooks` }]),
-        WFM_ALLOW_PRIVATE_TARGETS: 'true',
+        // http to loopback receivers only: nothing a local run is given sends a webhook off the machine.
+        WFM_ALLOW_PRIVATE_TARGETS: 'loopback',
       },
       env: options.env,
       // One handler instance per concurrent batch, as Lambda gives each concurrent invocation its own environment.

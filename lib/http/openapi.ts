@@ -2,6 +2,7 @@ import * as z from 'zod';
 import '../app/api-schemas.ts';
 import { IdempotencyKeySchema } from '../app/idempotency.ts';
 import '../domain/schemas.ts';
+import { webhookPaths } from './openapi-webhooks.ts';
 import './problem-schema.ts';
 
 // The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas (their `.meta({ id })` names the
@@ -137,6 +138,7 @@ export function buildOpenApiDocument() {
           },
         },
       },
+      ...webhookPaths,
     },
     components: {
       securitySchemes: {

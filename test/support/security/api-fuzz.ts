@@ -970,7 +970,9 @@ const unknownPath = fc
   .record({
     seg: bogusSegment,
     seg2: bogusSegment,
-    first: anyText.map(encode).filter((s) => s !== '' && !['campaigns', 'assignments', 'health'].includes(s)),
+    first: anyText
+      .map(encode)
+      .filter((s) => s !== '' && !['campaigns', 'assignments', 'health', 'webhooks'].includes(s)),
     shape: fc.nat({ max: 15 }),
     query: extraQuery,
     method: fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'),
@@ -1008,6 +1010,39 @@ const unknownPath = fc
     });
   });
 
+/**
+ * The webhook-endpoint routes with an id that is no endpoint's: 404 for each of them (a JSON body is sent where the
+ * route reads one, so the endpoint lookup is what answers), 401 without valid credentials. Nothing is created.
+ */
+const unknownWebhookEndpoint = fc
+  .record({
+    id: bogusSegment,
+    route: fc.constantFrom(
+      { method: 'GET', suffix: '', body: false },
+      { method: 'PATCH', suffix: '', body: true },
+      { method: 'DELETE', suffix: '', body: false },
+      { method: 'GET', suffix: '/deliveries', body: false },
+      { method: 'POST', suffix: '/rotate-secret', body: true },
+      { method: 'POST', suffix: '/rotate-secret', body: false },
+      { method: 'POST', suffix: '/replay', body: true },
+    ),
+    auth: authCase,
+    noise: visibleAscii,
+  })
+  .map((r) =>
+    withDescription({
+      family: 'webhook-endpoint-unknown',
+      method: r.route.method,
+      path: `/webhooks/endpoints/${r.id}${r.route.suffix}`,
+      auth: r.auth,
+      authNoise: r.noise,
+      headers: r.route.body ? { 'content-type': 'application/json' } : {},
+      ...(r.route.body ? { body: json({ since: '2025-03-10T12:00:00Z' }) } : {}),
+      chunked: false,
+      expected: [r.auth === 'valid' ? 404 : 401],
+    }),
+  );
+
 /** Every kind of hostile request, weighted towards the submission route where the validation is. */
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 60, arbitrary: submitArbitrary('submit', submitBody) },
@@ -1017,4 +1052,5 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 3, arbitrary: health },
   { weight: 10, arbitrary: wrongMethod },
   { weight: 10, arbitrary: unknownPath },
+  { weight: 4, arbitrary: unknownWebhookEndpoint },
 );
