@@ -15,15 +15,12 @@ import { type HttpResponse, noContent, problemResponse } from '../lib/http/respo
 import { TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
-import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
 
-const env = parseEnv(
-  TableEnv.extend({ WFM_QUEUE_URL: z.string().url(), WFM_ENDPOINTS: WfmEndpointsEnvSchema.default([]) }),
-);
+const env = parseEnv(TableEnv.extend({ WFM_QUEUE_URL: z.string().url() }));
 const logger = createLogger();
 const deps = {
   policies: new DynamoPolicyStore(new DynamoDBClient({}), env.TABLE_NAME),
-  wfm: new SqsWfmEventQueue(new SQSClient({}), env.WFM_QUEUE_URL, env.WFM_ENDPOINTS),
+  wfm: new SqsWfmEventQueue(new SQSClient({}), env.WFM_QUEUE_URL),
   clock: { now: () => new Date() },
 };
 

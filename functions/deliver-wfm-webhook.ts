@@ -3,38 +3,89 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { SqsRedelivery } from '../lib/adapters/sqs-redelivery.ts';
-import { type WfmDeliveryMessage, WfmDeliveryMessageSchema } from '../lib/app/messages.ts';
+import { DynamoDeliveryLog, DynamoEndpointStore } from '../lib/adapters/dynamo-endpoint-store.ts';
+import { DynamoEventLog } from '../lib/adapters/dynamo-event-log.ts';
+import { KmsSecretSealer } from '../lib/adapters/kms-secret-sealer.ts';
+import { SqsDeadLetterQueue, SqsWfmDeliveryQueue, SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
+import { delayRedelivery } from '../lib/adapters/sqs-redelivery.ts';
+import {
+  DEFAULT_DISABLE_AFTER_SECONDS,
+  type DeliverDeps,
+  deliverMessage,
+  fanOut,
+} from '../lib/app/webhook-delivery.ts';
+import { isDelivery, type WfmQueueMessage, WfmQueueMessageSchema } from '../lib/app/webhook-model.ts';
+import type { WebhookSender } from '../lib/app/webhook-ports.ts';
 import { retryDelaySeconds } from '../lib/retry/redelivery.ts';
-import { positiveInt } from '../lib/runtime/common-env.ts';
+import { positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
-import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
+import { PoisonMessageError, parseRecordBody } from '../lib/runtime/sqs-records.ts';
+import { webhookObserver } from '../lib/runtime/webhook-observer.ts';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, deliverWebhook } from '../lib/wfm/deliver.ts';
 import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
+import { parseRetrySchedule } from '../lib/wfm/retry-schedule.ts';
 import { signingSecretsOf, WfmSigningSecretSchema } from '../lib/wfm/signing.ts';
+import { TargetsSettingSchema } from '../lib/wfm/url-policy.ts';
 
 const env = parseEnv(
-  z.object({
+  TableEnv.extend({
     WFM_QUEUE_URL: z.string().url(),
+    WFM_DLQ_URL: z.string().url(),
     WFM_SECRET_ID: z.string().min(1),
+    WFM_ENDPOINT_KEY_ID: z.string().min(1),
     WFM_ENDPOINTS: WfmEndpointsEnvSchema.default([]),
-    WFM_ALLOW_PRIVATE_TARGETS: z
-      .enum(['true', 'false'])
-      .default('false')
-      .transform((v) => v === 'true'),
-    WFM_RETRY_BASE_SECONDS: positiveInt(5),
+    WFM_ALLOW_PRIVATE_TARGETS: TargetsSettingSchema,
+    WFM_EVENT_RETENTION_DAYS: positiveInt(14),
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
+    // Test knobs (not set when deployed): the retry schedule, and how long an endpoint fails before it is disabled.
+    WFM_RETRY_SCHEDULE_SECONDS: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        try {
+          return parseRetrySchedule(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    WFM_DISABLE_AFTER_SECONDS: positiveInt(DEFAULT_DISABLE_AFTER_SECONDS),
   }),
 );
 const logger = createLogger();
 const metrics = createMetrics();
-const redelivery = new SqsRedelivery(new SQSClient({}), env.WFM_QUEUE_URL);
-const endpoints = new Map(env.WFM_ENDPOINTS.map((endpoint) => [endpoint.name, endpoint]));
+const sqs = new SQSClient({});
+const dynamodb = new DynamoDBClient({});
+const store = new DynamoEndpointStore(dynamodb, env.TABLE_NAME);
+const deadLetters = new SqsDeadLetterQueue(sqs, env.WFM_DLQ_URL);
+const fanOutDeps = {
+  store,
+  events: new DynamoEventLog(dynamodb, env.TABLE_NAME, env.WFM_EVENT_RETENTION_DAYS),
+  queue: new SqsWfmDeliveryQueue(sqs, env.WFM_QUEUE_URL),
+  staticEndpoints: env.WFM_ENDPOINTS,
+};
+const deliverDeps: Omit<DeliverDeps, 'sender'> = {
+  store,
+  deliveries: new DynamoDeliveryLog(dynamodb, env.TABLE_NAME, env.WFM_EVENT_RETENTION_DAYS),
+  sealer: new KmsSecretSealer(new KMSClient({}), {
+    keyId: env.WFM_ENDPOINT_KEY_ID,
+    maxAgeSeconds: env.SECRETS_MAX_AGE_SECONDS,
+  }),
+  wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL),
+  staticEndpoints: new Map(env.WFM_ENDPOINTS.map((endpoint) => [endpoint.name, endpoint])),
+  stageSecrets,
+  observer: webhookObserver(logger, metrics),
+  clock: { now: () => new Date() },
+  schedule: env.WFM_RETRY_SCHEDULE_SECONDS,
+  disableAfterSeconds: env.WFM_DISABLE_AFTER_SECONDS,
+};
 const processor = new BatchProcessor(EventType.SQS);
 /** Leaves time to record the outcome before the invocation ends. */
 const SAFETY_MARGIN_MS = 2_000;
@@ -46,7 +97,7 @@ export class WebhookDeliveryError extends Error {
   }
 }
 
-async function signingSecrets(): Promise<string[]> {
+async function stageSecrets(): Promise<string[]> {
   const value = await getSecret(env.WFM_SECRET_ID, {
     maxAge: env.SECRETS_MAX_AGE_SECONDS,
     transform: 'json',
@@ -57,72 +108,84 @@ async function signingSecrets(): Promise<string[]> {
   return signingSecretsOf(parsed.data);
 }
 
-function readMessage(record: SQSRecord): WfmDeliveryMessage {
-  try {
-    return parseRecordBody(record, WfmDeliveryMessageSchema);
-  } catch (error) {
-    // A poison message: it fails on every receive until SQS moves it to the DLQ.
-    logger.error('WFM delivery message unreadable', { messageId: record.messageId, error });
-    throw error;
+/** One signed POST, its timeout bounded by what is left of this invocation. */
+function senderFor(context: Context): WebhookSender {
+  return {
+    send: (target, event, secrets) =>
+      deliverWebhook({
+        endpoint: target,
+        event,
+        secrets,
+        ...env.WFM_ALLOW_PRIVATE_TARGETS,
+        timeoutMs: Math.min(
+          DEFAULT_WEBHOOK_TIMEOUT_MS,
+          context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
+        ),
+      }),
+  };
+}
+
+async function handleMessage(record: SQSRecord, message: WfmQueueMessage, context: Context): Promise<void> {
+  if (!isDelivery(message)) {
+    const endpoints = await fanOut(fanOutDeps, message.event);
+    logger.info('WFM event fanned out', {
+      eventId: message.event.id,
+      eventType: message.event.type,
+      endpoints,
+    });
+    return;
+  }
+  const attempt = Number(record.attributes.ApproximateReceiveCount);
+  const result = await deliverMessage({ ...deliverDeps, sender: senderFor(context) }, message, attempt);
+  const endpoint = 'endpointId' in message ? message.endpointId : message.endpoint;
+  const log = { eventId: message.event.id, eventType: message.event.type, endpoint, attempt };
+  switch (result.kind) {
+    case 'delivered':
+      return;
+    case 'dropped':
+      logger.info('WFM delivery dropped', { ...log, reason: result.reason });
+      return;
+    case 'failed':
+      await deadLetters.send(record.body, result.reason);
+      metrics.addMetric('WebhookDeadLettered', MetricUnit.Count, 1);
+      logger.error('WFM delivery moved to the dead-letter queue', { ...log, reason: result.reason });
+      return;
+    case 'retry':
+      await delayRedelivery(sqs, env.WFM_QUEUE_URL, record.receiptHandle, result.waitSeconds);
+      throw new WebhookDeliveryError(`retry in ${result.waitSeconds} s`);
   }
 }
 
-async function deliverRecord(record: SQSRecord, context: Context): Promise<void> {
-  const { event, endpoint: endpointName } = readMessage(record);
-  const endpoint = endpoints.get(endpointName);
-  const log = {
-    eventId: event.id,
-    eventType: event.type,
-    endpoint: endpointName,
-    assignmentId: event.data.assignmentId,
-  };
-  if (!endpoint) throw new WebhookDeliveryError(`WFM endpoint ${endpointName} is not configured`);
-  const receiveCount = Number(record.attributes.ApproximateReceiveCount);
-  const outcome = await deliverWebhook({
-    endpoint,
-    event,
-    secrets: await signingSecrets(),
-    allowPrivate: env.WFM_ALLOW_PRIVATE_TARGETS,
-    timeoutMs: Math.min(DEFAULT_WEBHOOK_TIMEOUT_MS, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS),
-  });
-  switch (outcome.kind) {
-    case 'delivered':
-      metrics.addMetric('WebhookDelivered', MetricUnit.Count, 1);
-      logger.info('webhook delivered', {
-        ...log,
-        status: outcome.status,
-        durationMs: outcome.durationMs,
-        receiveCount,
-      });
-      return;
-    case 'disabled':
-      metrics.addMetric('WebhookEndpointGone', MetricUnit.Count, 1);
-      logger.warn('webhook endpoint answered 410 Gone; event dropped for it', log);
-      return;
-    case 'refused':
-      metrics.addMetric('WebhookFailed', MetricUnit.Count, 1);
-      logger.error('webhook target refused by the URL policy', { ...log, reason: outcome.reason });
-      throw new WebhookDeliveryError(outcome.reason);
-    case 'retry': {
-      metrics.addMetric('WebhookFailed', MetricUnit.Count, 1);
-      const delaySeconds = retryDelaySeconds(receiveCount, outcome.retryAfterMs, {
-        baseSeconds: env.WFM_RETRY_BASE_SECONDS,
-      });
-      await redelivery.delay(record, delaySeconds);
-      logger.warn('webhook delivery will be retried', {
-        ...log,
-        reason: outcome.reason,
-        receiveCount,
-        delaySeconds,
-      });
-      throw new WebhookDeliveryError(outcome.reason);
-    }
+async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
+  let message: WfmQueueMessage;
+  try {
+    message = parseRecordBody(record, WfmQueueMessageSchema);
+  } catch (error) {
+    if (!(error instanceof PoisonMessageError)) throw error;
+    // No receive can make it readable: to the dead-letter queue at once.
+    logger.error('WFM delivery message unreadable', { messageId: record.messageId, error });
+    await deadLetters.send(record.body, error.message);
+    return;
+  }
+  try {
+    await handleMessage(record, message, context);
+  } catch (error) {
+    if (error instanceof WebhookDeliveryError) throw error;
+    // DynamoDB, KMS, SQS or Secrets Manager failed: back off (the queue's maxReceiveCount is the backstop).
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+    const delaySeconds = retryDelaySeconds(receiveCount, undefined, { capSeconds: 300 });
+    logger.warn('WFM message will be retried', { messageId: record.messageId, error, delaySeconds });
+    await delayRedelivery(sqs, env.WFM_QUEUE_URL, record.receiptHandle, delaySeconds).catch(() => {});
+    throw error;
   }
 }
 
 async function deliver(event: SQSEvent, context: Context) {
   metrics.addMetric('WebhookRecords', MetricUnit.Count, event.Records.length);
-  return processPartialResponse(event, deliverRecord, processor, { context, throwOnFullBatchFailure: false });
+  return processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
+    context,
+    throwOnFullBatchFailure: false,
+  });
 }
 
 export const handler = middy(deliver)

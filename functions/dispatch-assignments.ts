@@ -23,13 +23,11 @@ import { cxoneAuthAlarm, dispatchObserver } from '../lib/runtime/dispatch-observ
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
-import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
 
 const env = parseEnv(
   TableEnv.extend(PoliciesEnv.shape).extend({
     DISPATCH_QUEUE_URL: z.string().url(),
     WFM_QUEUE_URL: z.string().url(),
-    WFM_ENDPOINTS: WfmEndpointsEnvSchema.default([]),
     DISPATCH_MAX_RECEIVE_COUNT: positiveInt(5),
     CXONE_SECRET_ID: z.string().min(1),
     CXONE_TARGET: z.enum(['admin', 'campaign-agents']).default('admin'),
@@ -60,7 +58,7 @@ const cxone = createCxoneClient({
 const deps = {
   store: new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME),
   converger: new CxoneConverger(cxone, { onAuthFailure: cxoneAuthAlarm(logger, metrics) }),
-  wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL, env.WFM_ENDPOINTS),
+  wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL),
   policyFor: (campaignId: string, minVersion?: number) => policies.policyFor(campaignId, minVersion),
   clock: { now: () => new Date() },
   observer: dispatchObserver(logger, metrics),

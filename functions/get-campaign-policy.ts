@@ -3,14 +3,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoPolicyStore } from '../lib/adapters/dynamo-policy-store.ts';
-import { InvalidCursorError } from '../lib/app/errors.ts';
+import type { Page } from '../lib/app/paging.ts';
+import { InvalidCursorError, isBadQuery, parsePageQuery } from '../lib/app/paging.ts';
 import { getPolicy, listPolicies, listPolicyVersions } from '../lib/app/policies.ts';
 import { campaignView, policyVersionView } from '../lib/app/policy-schemas.ts';
-import type { Page, StoredPolicy } from '../lib/app/ports.ts';
+import type { StoredPolicy } from '../lib/app/ports.ts';
 import { entityTag } from '../lib/http/conditional.ts';
 import { problemErrors } from '../lib/http/middlewares.ts';
-import { problemOf } from '../lib/http/problem.ts';
-import { isProblem, pageParams } from '../lib/http/query.ts';
+import { problemOf, validationProblem } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
@@ -35,17 +35,18 @@ async function get(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     if (!stored) return notFound(campaignId);
     return json(200, campaignView(stored), { etag: entityTag(stored.version) });
   }
-  const page = pageParams(event.queryStringParameters);
-  if (isProblem(page)) return problemResponse(page);
+  const page = parsePageQuery(event.queryStringParameters);
+  if (isBadQuery(page)) return problemResponse(problemOf('bad-request', page.detail));
   try {
     if (event.routeKey === 'GET /campaigns')
       return json(200, pageOf(await listPolicies(deps, page), campaignView));
     const versions = await listPolicyVersions(deps, campaignId, page);
     return versions ? json(200, pageOf(versions, policyVersionView)) : notFound(campaignId);
   } catch (error) {
+    // Well formed but not one of this list's: the request cannot be processed as it is (as the endpoint lists).
     if (error instanceof InvalidCursorError) {
       return problemResponse(
-        problemOf('bad-request', 'Query parameter cursor is not a nextCursor of this list.'),
+        validationProblem([{ path: 'cursor', code: 'invalid_cursor', message: error.message }]),
       );
     }
     throw error;

@@ -22,13 +22,11 @@ import { type HttpResponse, json, problemResponse } from '../lib/http/responses.
 import { CxoneEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
-import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
 
 const env = parseEnv(
   TableEnv.extend(CxoneEnv.shape).extend({
     DISPATCH_QUEUE_URL: z.string().url(),
     WFM_QUEUE_URL: z.string().url(),
-    WFM_ENDPOINTS: WfmEndpointsEnvSchema.default([]),
     MAX_BODY_BYTES: positiveInt(262_144),
   }),
 );
@@ -50,7 +48,7 @@ const deps = {
   policies: new DynamoPolicyStore(dynamo, env.TABLE_NAME),
   assignments: new DynamoAssignmentStore(dynamo, env.TABLE_NAME),
   queue: new SqsDispatchQueue(sqs, env.DISPATCH_QUEUE_URL),
-  wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL, env.WFM_ENDPOINTS),
+  wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL),
   skills: new CxoneSkillLookup(cxone),
   clock: { now: () => new Date() },
 };

@@ -1,7 +1,8 @@
-// Creates in moto the queues, tables and secrets that serverless.yml declares, from the printed definition, in
+// Creates in moto the queues, tables, secrets and KMS keys that serverless.yml declares, from the printed definition, in
 // dependency order (a DLQ before the queue whose RedrivePolicy names it). Other resource types (alarms, dashboard,
 // SNS, IAM) have no local meaning and are skipped.
 import { CreateTableCommand, type DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
@@ -21,12 +22,14 @@ export const SUPPORTED_RESOURCE_TYPES = [
   'AWS::SQS::Queue',
   'AWS::DynamoDB::Table',
   'AWS::SecretsManager::Secret',
+  'AWS::KMS::Key',
 ] as const;
 
 export interface AwsClients {
   sqs: SQSClient;
   dynamodb: DynamoDBClient;
   secretsManager: SecretsManagerClient;
+  kms: KMSClient;
 }
 
 export interface CreateResourcesOptions {
@@ -82,6 +85,9 @@ export async function createResources(
         break;
       case 'AWS::SecretsManager::Secret':
         created.set(logicalId, await createSecret(clients.secretsManager, context));
+        break;
+      case 'AWS::KMS::Key':
+        created.set(logicalId, await createKey(clients.kms, context));
         break;
     }
   }
@@ -212,6 +218,24 @@ async function createSecret(
   );
   const arn = ARN as string;
   return { logicalId, type: 'AWS::SecretsManager::Secret', ref: arn, attributes: { Id: arn } };
+}
+
+/** A symmetric key like the template's (moto keeps moto's own default key policy). */
+async function createKey(kms: KMSClient, { logicalId, properties }: CreateContext): Promise<CreatedResource> {
+  const { KeyMetadata } = await kms.send(
+    new CreateKeyCommand({
+      Description: properties.Description as string | undefined,
+      KeySpec: (properties.KeySpec as never) ?? 'SYMMETRIC_DEFAULT',
+      KeyUsage: (properties.KeyUsage as never) ?? 'ENCRYPT_DECRYPT',
+    }),
+  );
+  const keyId = KeyMetadata?.KeyId as string;
+  return {
+    logicalId,
+    type: 'AWS::KMS::Key',
+    ref: keyId,
+    attributes: { Arn: KeyMetadata?.Arn as string, KeyId: keyId },
+  };
 }
 
 /** Puts a JSON value into a secret (by name or ARN). */

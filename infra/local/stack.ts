@@ -2,6 +2,7 @@
 // sandbox, the WFM receiver, the real handlers behind an API Gateway v2 emulation, SQS pollers and the schedule.
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoPolicyStore } from '../../lib/adapters/dynamo-policy-store.ts';
@@ -131,6 +132,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs: new SQSClient(clientConfig),
       dynamodb: new DynamoDBClient(clientConfig),
       secretsManager: new SecretsManagerClient(clientConfig),
+      kms: new KMSClient(clientConfig),
     };
     started.push({
       name: 'AWS clients',
@@ -138,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         clients.sqs.destroy();
         clients.dynamodb.destroy();
         clients.secretsManager.destroy();
+        clients.kms.destroy();
       },
     });
 
@@ -181,7 +184,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Local values of the variables serverless.yml declares (only where a function declares them).
       declaredOverrides: {
         WFM_ENDPOINTS: JSON.stringify([{ name: LOCAL_WFM_ENDPOINT_NAME, url: `${receiver.url}/webhooks` }]),
-        WFM_ALLOW_PRIVATE_TARGETS: 'true',
+        // http to loopback receivers only: nothing a local run is given sends a webhook off the machine.
+        WFM_ALLOW_PRIVATE_TARGETS: 'loopback',
       },
       env: options.env,
       // One handler instance per concurrent batch, as Lambda gives each concurrent invocation its own environment.

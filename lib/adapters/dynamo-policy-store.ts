@@ -7,8 +7,8 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { InvalidCursorError } from '../app/errors.ts';
-import type { Page, PageRequest, PolicyStore, PolicyWriteOutcome, StoredPolicy } from '../app/ports.ts';
+import { InvalidCursorError, type Page, type PageRequest } from '../app/paging.ts';
+import type { PolicyStore, PolicyWriteOutcome, StoredPolicy } from '../app/ports.ts';
 import { type CampaignPolicy, IdSchema } from '../domain/schemas.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

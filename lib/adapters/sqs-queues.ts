@@ -4,10 +4,11 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DispatchMessage, WfmDeliveryMessage } from '../app/messages.ts';
+import type { DispatchMessage } from '../app/messages.ts';
 import type { DispatchQueue, WfmEventQueue } from '../app/ports.ts';
+import type { FanOutMessage, WfmDeliveryMessage } from '../app/webhook-model.ts';
+import type { WfmDeliveryQueue } from '../app/webhook-ports.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
-import { endpointsFor, type WfmEndpoint } from '../wfm/endpoints.ts';
 
 export class QueueSendError extends Error {
   constructor(message: string) {
@@ -40,33 +41,84 @@ export class SqsDispatchQueue implements DispatchQueue {
 
 const SQS_BATCH_LIMIT = 10;
 
-/** One message per (event, subscribed endpoint): each endpoint's delivery then succeeds or retries on its own. */
+/** Sends every body, ten per SendMessageBatch call; any entry SQS refuses fails the whole send. */
+async function sendBatches(sqs: SQSClient, queueUrl: string, bodies: readonly string[], what: string) {
+  for (let start = 0; start < bodies.length; start += SQS_BATCH_LIMIT) {
+    const entries: SendMessageBatchRequestEntry[] = bodies
+      .slice(start, start + SQS_BATCH_LIMIT)
+      .map((body, i) => ({ Id: String(i), MessageBody: body }));
+    const out = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    if (out.Failed && out.Failed.length > 0) {
+      const codes = out.Failed.map((f) => f.Code).join(', ');
+      throw new QueueSendError(`${out.Failed.length} ${what} message(s) were not queued (${codes})`);
+    }
+  }
+}
+
+/**
+ * The dispatcher's side of the WFM events queue: one fan-out message per event. The delivery function turns each
+ * into one message per matching endpoint (lib/app/webhook-delivery.ts), so the dispatcher needs to know no endpoint.
+ */
 export class SqsWfmEventQueue implements WfmEventQueue {
   private readonly sqs: SQSClient;
   private readonly queueUrl: string;
-  private readonly endpoints: readonly WfmEndpoint[];
 
-  constructor(sqs: SQSClient, queueUrl: string, endpoints: readonly WfmEndpoint[]) {
+  constructor(sqs: SQSClient, queueUrl: string) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
-    this.endpoints = endpoints;
   }
 
   async sendAll(events: WfmEvent[]): Promise<void> {
-    const messages: WfmDeliveryMessage[] = events.flatMap((event) =>
-      endpointsFor(event.type, this.endpoints).map((endpoint) => ({ endpoint: endpoint.name, event })),
+    const messages: FanOutMessage[] = events.map((event) => ({ event }));
+    await sendBatches(
+      this.sqs,
+      this.queueUrl,
+      messages.map((m) => JSON.stringify(m)),
+      'WFM event',
     );
-    for (let start = 0; start < messages.length; start += SQS_BATCH_LIMIT) {
-      const entries: SendMessageBatchRequestEntry[] = messages
-        .slice(start, start + SQS_BATCH_LIMIT)
-        .map((message, i) => ({ Id: String(i), MessageBody: JSON.stringify(message) }));
-      const out = await this.sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
-      );
-      if (out.Failed && out.Failed.length > 0) {
-        const codes = out.Failed.map((f) => f.Code).join(', ');
-        throw new QueueSendError(`${out.Failed.length} WFM delivery message(s) were not queued (${codes})`);
-      }
-    }
+  }
+}
+
+/** One message per (event, endpoint) on the WFM events queue: each endpoint's delivery retries on its own. */
+export class SqsWfmDeliveryQueue implements WfmDeliveryQueue {
+  private readonly sqs: SQSClient;
+  private readonly queueUrl: string;
+
+  constructor(sqs: SQSClient, queueUrl: string) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+  }
+
+  async send(messages: readonly WfmDeliveryMessage[]): Promise<void> {
+    await sendBatches(
+      this.sqs,
+      this.queueUrl,
+      messages.map((m) => JSON.stringify(m)),
+      'WFM delivery',
+    );
+  }
+}
+
+/**
+ * Moves a delivery that gave up to the WFM dead-letter queue at once (its body unchanged, the reason as a message
+ * attribute); the source queue's maxReceiveCount stays the backstop for messages whose handler keeps failing.
+ */
+export class SqsDeadLetterQueue {
+  private readonly sqs: SQSClient;
+  private readonly queueUrl: string;
+
+  constructor(sqs: SQSClient, queueUrl: string) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+  }
+
+  async send(body: string, reason: string): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: body,
+        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1024) } },
+      }),
+    );
   }
 }

@@ -20,11 +20,3 @@ export class PermanentRefusalError extends Error {
     this.status = status;
   }
 }
-
-/** A list cursor the store did not make (tampered with, or from another list). */
-export class InvalidCursorError extends Error {
-  constructor(message = 'The cursor is not one this list gave out') {
-    super(message);
-    this.name = 'InvalidCursorError';
-  }
-}

@@ -8,14 +8,13 @@ import type { ValidationIssue } from '../domain/types.ts';
 import { policyViolations } from '../domain/validate.ts';
 import { buildPolicyChangedEvent } from '../wfm/cloudevents.ts';
 import type { AssignmentRecord } from './model.ts';
+import type { Page, PageRequest } from './paging.ts';
 import { CampaignPolicyInputSchema } from './policy-schemas.ts';
 import type {
   AssignmentStore,
   Clock,
   ConvergeContext,
   DispatchQueue,
-  Page,
-  PageRequest,
   PolicyStore,
   SkillLookup,
   StoredPolicy,

@@ -4,6 +4,7 @@ import type { AgentPlan, SkillMember } from '../domain/types.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
 import type { DispatchMessage } from './messages.ts';
 import type { AppliedState, AssignmentRecord, CampaignState } from './model.ts';
+import type { Page, PageRequest } from './paging.ts';
 
 export interface IdempotencyClaim {
   key: string;
@@ -125,18 +126,6 @@ export interface StoredPolicy {
   policy: CampaignPolicy;
 }
 
-/** A page of a list: `cursor` is a previous page's `nextCursor` (opaque); `limit` 1…100. */
-export interface PageRequest {
-  cursor?: string;
-  limit: number;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Absent on the last page. */
-  nextCursor?: string;
-}
-
 export type PolicyWriteOutcome =
   | { kind: 'written'; stored: StoredPolicy }
   /** Another writer got there first: the campaign was created, replaced or deleted meanwhile. */
@@ -150,7 +139,7 @@ export type PolicyWriteOutcome =
  */
 export interface PolicyStore {
   getPolicy(campaignId: string): Promise<StoredPolicy | undefined>;
-  /** Every campaign's current policy, by campaignId. Throws InvalidCursorError for a cursor it did not make. */
+  /** Every campaign's current policy, by campaignId. Throws InvalidCursorError (paging.ts) for a foreign cursor. */
   listPolicies(page: PageRequest): Promise<Page<StoredPolicy>>;
   /** Every version the campaign ever had, newest first (also those before a deletion). */
   listVersions(campaignId: string, page: PageRequest): Promise<Page<StoredPolicy>>;

@@ -3,8 +3,8 @@ import '../app/api-schemas.ts';
 import { IdempotencyKeySchema } from '../app/idempotency.ts';
 import '../app/policy-schemas.ts';
 import '../domain/schemas.ts';
+import { page, webhookPaths } from './openapi-webhooks.ts';
 import './problem-schema.ts';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './query.ts';
 import type { ApiScope } from './scopes.ts';
 
 // The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas (their `.meta({ id })` names the
@@ -29,6 +29,28 @@ const campaignId = {
 const securedBy = (scope?: ApiScope) => [{ sigv4: [] }, { jwt: scope ? [scope] : [] }];
 const forbidden = problem('The token lacks the scope of this route (JWT), or IAM denies the route');
 
+/** Operations that all need `scope`: each gets its security requirement and the 403 that goes with it. */
+function scoped(
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>,
+  scope: ApiScope,
+): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([method, operation]) => [
+          method,
+          {
+            ...operation,
+            security: securedBy(scope),
+            responses: { ...operation.responses, '403': forbidden },
+          },
+        ]),
+      ),
+    ]),
+  );
+}
+
 const ETAG_PATTERN = '^"[1-9][0-9]*"$';
 const etagHeader = {
   ETag: {
@@ -46,21 +68,7 @@ const ifMatch = (what: string) => ({
   description: `The ETag of the version to ${what} (or \`*\`); required when the campaign has a policy.`,
   example: '"1"',
 });
-const pageParameters = [
-  {
-    name: 'limit',
-    in: 'query',
-    required: false,
-    schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT },
-  },
-  {
-    name: 'cursor',
-    in: 'query',
-    required: false,
-    schema: { type: 'string', minLength: 1, maxLength: 1024 },
-    description: 'The `nextCursor` of the previous page.',
-  },
-];
+const pageParameters = page;
 
 /** A schema without an id, written out where it is used. */
 function inlineSchema(schema: z.ZodType): Record<string, unknown> {
@@ -180,7 +188,8 @@ export function buildOpenApiDocument() {
           parameters: pageParameters,
           responses: {
             '200': { description: 'A page of campaigns', content: jsonContent('CampaignList') },
-            '400': problem('A bad limit or cursor'),
+            '400': problem('A malformed limit or cursor'),
+            '422': problem('A cursor this list did not give out'),
             '401': problem('Missing or bad credentials'),
             '403': forbidden,
             '500': problem('Internal error'),
@@ -293,7 +302,8 @@ export function buildOpenApiDocument() {
           parameters: [campaignId, ...pageParameters],
           responses: {
             '200': { description: 'A page of versions', content: jsonContent('CampaignPolicyVersionList') },
-            '400': problem('A bad limit or cursor'),
+            '400': problem('A malformed limit or cursor'),
+            '422': problem('A cursor this list did not give out'),
             '401': problem('Missing or bad credentials'),
             '403': forbidden,
             '404': problem('Unknown campaign'),
@@ -313,6 +323,7 @@ export function buildOpenApiDocument() {
           },
         },
       },
+      ...scoped(webhookPaths, 'webhooks:admin'),
     },
     components: {
       securitySchemes: {

@@ -13,13 +13,16 @@ import {
 } from '../app/vocabulary.ts';
 
 // CloudEvents 1.0 structured JSON (application/cloudevents+json) — the body of every WFM webhook and, unchanged, the
-// body of every WfmEventsQueue message. The event types and data fields are listed in docs/architecture.md.
+// `event` of every WfmEventsQueue message. The event types and data fields are listed in docs/events.md.
 
 const EVENT_TYPE_PREFIX = 'com.cxone-assignments.';
 export type AssignmentEventType = `com.cxone-assignments.assignment.${FinalStatus}`;
 export type AgentEventType = `com.cxone-assignments.agent.${AgentChange}`;
 export type CampaignEventType = `com.cxone-assignments.campaign.${CampaignChange}`;
-export type WfmEventType = AssignmentEventType | AgentEventType | CampaignEventType;
+/** An API-created webhook endpoint the service turned off (410 Gone, or every attempt failing for days). */
+export const ENDPOINT_DISABLED_EVENT_TYPE = 'com.cxone-assignments.endpoint.disabled';
+export type EndpointEventType = typeof ENDPOINT_DISABLED_EVENT_TYPE;
+export type WfmEventType = AssignmentEventType | AgentEventType | CampaignEventType | EndpointEventType;
 
 export function assignmentEventType(status: FinalStatus): AssignmentEventType {
   return `${EVENT_TYPE_PREFIX}assignment.${status}`;
@@ -31,16 +34,23 @@ export function campaignEventType(change: CampaignChange): CampaignEventType {
   return `${EVENT_TYPE_PREFIX}campaign.${change}`;
 }
 
-/** Every event type: one per final status, per agent change and per campaign change. */
-export const WfmEventTypeSchema = z.enum([
+const ALL_EVENT_TYPES: WfmEventType[] = [
   ...FinalStatusSchema.options.map(assignmentEventType),
   ...AgentChangeSchema.options.map(agentEventType),
   ...CampaignChangeSchema.options.map(campaignEventType),
-] as [WfmEventType, ...WfmEventType[]]);
+  ENDPOINT_DISABLED_EVENT_TYPE,
+];
+
+/** Every event type: one per final status, per agent change, per campaign change, and endpoint.disabled. */
+export const WfmEventTypeSchema = z.enum(ALL_EVENT_TYPES as [WfmEventType, ...WfmEventType[]]);
 export const WFM_EVENT_TYPES: readonly WfmEventType[] = WfmEventTypeSchema.options;
 
 export function isAgentEventType(type: string): type is AgentEventType {
   return type.startsWith(`${EVENT_TYPE_PREFIX}agent.`);
+}
+
+export function isEndpointEventType(type: string): type is EndpointEventType {
+  return type.startsWith(`${EVENT_TYPE_PREFIX}endpoint.`);
 }
 
 /** The event id doubles as `webhook-id`, which Standard Webhooks forbids to contain `.`. */
@@ -48,16 +58,35 @@ export const WfmEventIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ : -');
 
+/** A campaign policy created, replaced or deleted through the API (lib/app/policies.ts). */
 export const POLICY_CHANGED_EVENT_TYPE = campaignEventType('policy_changed');
 
+/** Why the service disabled a webhook endpoint: it answered 410 Gone, or it failed every attempt for days. */
+export const EndpointDisabledReasonSchema = z.enum(['gone', 'failing']);
+export type EndpointDisabledReason = z.infer<typeof EndpointDisabledReasonSchema>;
+
+/** `data` of `endpoint.disabled` (the URL is left out: it may carry a token of the receiver's). */
+export const EndpointDisabledDataSchema = z.looseObject({
+  endpointId: z.string().min(1),
+  description: z.string(),
+  reason: EndpointDisabledReasonSchema,
+  disabledAt: z.iso.datetime({ offset: true }),
+  /** `failing` only: since when every attempt failed. */
+  failingSince: z.iso.datetime({ offset: true }).optional(),
+  /** The HTTP status of the attempt that disabled it, when there was one. */
+  httpStatus: z.number().int().optional(),
+});
+export type EndpointDisabledData = z.infer<typeof EndpointDisabledDataSchema>;
+
 /**
- * `data`: the original spec's event fields, plus any event-specific details (kept as they are). Every event but
- * `campaign.policy_changed` is made by an assignment and carries its `assignmentId` and `status`; a policy change
- * carries them only when it queued a re-plan of the campaign.
+ * `data`: the original spec's event fields (assignment, agent and campaign events always carry assignmentId,
+ * campaignId and status; `campaign.policy_changed` campaignId, and assignmentId and status only when it queued a
+ * re-plan), the endpoint fields of `endpoint.*` events, plus any event-specific details (kept as they are). Which
+ * fields a type requires is checked by WfmEventSchema.
  */
 export const WfmEventDataSchema = z.looseObject({
   assignmentId: z.string().min(1).optional(),
-  campaignId: z.string().min(1),
+  campaignId: z.string().min(1).optional(),
   status: AssignmentStatusSchema.optional(),
   latencyMs: z.number().nonnegative().optional(),
   callRateTarget: z.number().positive().optional(),
@@ -80,15 +109,22 @@ export const WfmEventSchema = z
     data: WfmEventDataSchema,
   })
   .superRefine((event, ctx) => {
-    if (event.type !== POLICY_CHANGED_EVENT_TYPE) {
-      for (const field of ['assignmentId', 'status'] as const) {
-        if (event.data[field] === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['data', field],
-            message: `${event.type} events carry ${field}`,
-          });
-        }
+    if (isEndpointEventType(event.type)) {
+      const endpoint = EndpointDisabledDataSchema.safeParse(event.data);
+      for (const issue of endpoint.error?.issues ?? []) {
+        ctx.addIssue({ code: 'custom', path: ['data', ...issue.path], message: issue.message });
+      }
+      return;
+    }
+    const required: readonly ('assignmentId' | 'campaignId' | 'status')[] =
+      event.type === POLICY_CHANGED_EVENT_TYPE ? ['campaignId'] : ['assignmentId', 'campaignId', 'status'];
+    for (const field of required) {
+      if (event.data[field] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['data', field],
+          message: `${event.type} events carry ${field}`,
+        });
       }
     }
     if (isAgentEventType(event.type)) {
@@ -246,6 +282,36 @@ export function buildPolicyChangedEvent(input: BuildPolicyChangedEventInput): Wf
       deleted ? 'deleted' : String(input.version),
     ),
     time: input.time,
+  });
+}
+
+export interface BuildEndpointDisabledEventInput {
+  endpointId: string;
+  description: string;
+  reason: EndpointDisabledReason;
+  disabledAt: Date;
+  failingSince?: Date;
+  httpStatus?: number;
+}
+
+/** `com.cxone-assignments.endpoint.disabled`, subject = endpointId; one id per endpoint and disabling. */
+export function buildEndpointDisabledEvent(input: BuildEndpointDisabledEventInput): WfmEvent {
+  const disabledAt = input.disabledAt.toISOString();
+  const data: EndpointDisabledData = {
+    endpointId: input.endpointId,
+    description: input.description,
+    reason: input.reason,
+    disabledAt,
+    ...(input.failingSince === undefined ? {} : { failingSince: input.failingSince.toISOString() }),
+    ...(input.httpStatus === undefined ? {} : { httpStatus: input.httpStatus }),
+  };
+  return buildWfmEvent({
+    type: ENDPOINT_DISABLED_EVENT_TYPE,
+    source: '/cxone-assignments/webhooks/endpoints',
+    subject: input.endpointId,
+    data,
+    id: wfmEventId(ENDPOINT_DISABLED_EVENT_TYPE, input.endpointId, disabledAt),
+    time: input.disabledAt,
   });
 }
 

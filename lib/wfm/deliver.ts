@@ -3,6 +3,7 @@ import { parseRetryAfter } from '../retry/retry-after.ts';
 import { serializeWfmEvent, type WfmEvent } from './cloudevents.ts';
 import type { WfmEndpoint } from './endpoints.ts';
 import { guardedFetch } from './guarded-fetch.ts';
+import type { DeliveryOutcome } from './outcome.ts';
 import { signWebhook } from './signing.ts';
 import {
   checkWebhookTarget,
@@ -17,16 +18,7 @@ export const WEBHOOK_CONTENT_TYPE = 'application/cloudevents+json';
 /** Longest Retry-After honoured (a longer one is clamped): what one SQS visibility timeout can hold, 12 h. */
 export const MAX_WEBHOOK_RETRY_AFTER_MS = MAX_VISIBILITY_TIMEOUT_SECONDS * 1000;
 
-/**
- * The result of one attempt. `retry`: try again later (the caller sets the SQS visibility timeout, see
- * retryDelaySeconds); `disabled`: the receiver answered 410 Gone and wants no more events; `refused`: the URL policy
- * forbids the endpoint (permanent, a configuration error). `reason` never contains secrets, signatures or the URL.
- */
-export type DeliveryOutcome =
-  | { kind: 'delivered'; status: number; durationMs: number }
-  | { kind: 'disabled'; status: 410; durationMs: number }
-  | { kind: 'retry'; status?: number; retryAfterMs?: number; reason: string; durationMs: number }
-  | { kind: 'refused'; reason: string; durationMs: number };
+export type { DeliveryOutcome } from './outcome.ts';
 
 export interface DeliverWebhookInput {
   endpoint: Pick<WfmEndpoint, 'name' | 'url'>;
@@ -35,6 +27,8 @@ export interface DeliverWebhookInput {
   secrets: readonly string[];
   /** Local stack only: http and loopback/private targets (WFM_ALLOW_PRIVATE_TARGETS). */
   allowPrivate: boolean;
+  /** The local stack: loopback targets only. */
+  loopbackOnly?: boolean;
   /** Covers DNS, connecting and waiting for the response headers. Bound it by the Lambda's remaining time. */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -46,7 +40,11 @@ export interface DeliverWebhookInput {
 /** Exactly one signed POST of `event` to `endpoint` (SQS does the retries). Never follows redirects. */
 export async function deliverWebhook(input: DeliverWebhookInput): Promise<DeliveryOutcome> {
   const now = input.now ?? Date.now;
-  const policy = { allowPrivate: input.allowPrivate, resolve: input.resolve };
+  const policy = {
+    allowPrivate: input.allowPrivate,
+    loopbackOnly: input.loopbackOnly,
+    resolve: input.resolve,
+  };
   // The default transport checks the address it connects to against the same policy (DNS rebinding).
   const fetchImpl = input.fetch ?? guardedFetch(policy);
   // A caller bounding the timeout by the Lambda's remaining time may pass 0 or less: time out at once, don't throw.

@@ -10,14 +10,14 @@ export function eventTypeMatches(pattern: string, eventType: string): boolean {
   return pattern.endsWith('.*') && eventType.startsWith(pattern.slice(0, -1));
 }
 
-const EventTypePatternSchema = z
+export const EventTypePatternSchema = z
   .string()
   .refine((pattern) => WFM_EVENT_TYPES.some((type) => eventTypeMatches(pattern, type)), {
     message:
       'matches no event type: use an exact type (com.cxone-assignments.assignment.applied), a prefix ending in .* or *',
   });
 
-const EndpointUrlSchema = z
+export const EndpointUrlSchema = z
   .string()
   .max(2048)
   .refine((url) => URL.canParse(url) && ['https:', 'http:'].includes(new URL(url).protocol), {

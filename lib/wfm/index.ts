@@ -1,4 +1,5 @@
-// WFM webhooks: CloudEvents envelope, Standard Webhooks signing, endpoint config, URL policy, one delivery attempt.
+// WFM webhooks: CloudEvents envelope, Standard Webhooks signing, endpoint config, URL policy, one delivery attempt,
+// the retry schedule.
 // No AWS here; functions/deliver-wfm-webhook.ts wires it to SQS and Secrets Manager.
 
 export {
@@ -13,9 +14,13 @@ export {
   buildAgentEvent,
   buildAssignmentEvent,
   buildCampaignEvent,
+  buildEndpointDisabledEvent,
   buildWfmEvent,
   type CampaignEventType,
   campaignEventType,
+  ENDPOINT_DISABLED_EVENT_TYPE,
+  type EndpointDisabledData,
+  type EndpointDisabledReason,
   isAgentEventType,
   serializeWfmEvent,
   WFM_EVENT_TYPES,
@@ -47,6 +52,13 @@ export {
 } from './endpoints.ts';
 export { type AddressCategory, classifyIpAddress } from './ip-address.ts';
 export {
+  attemptsOf,
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS,
+  parseRetrySchedule,
+  retryWaitSeconds,
+  scheduleSpanSeconds,
+} from './retry-schedule.ts';
+export {
   InvalidSigningSecretError,
   MIN_SIGNING_KEY_BYTES,
   parseSigningSecret,
@@ -62,6 +74,7 @@ export {
   checkWebhookTarget,
   type HostResolver,
   systemResolver,
+  TargetsSettingSchema,
   type WebhookTarget,
   type WebhookTargetPolicy,
   type WebhookTargetRefusal,

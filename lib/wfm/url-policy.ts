@@ -1,6 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIPv6 } from 'node:net';
+import * as z from 'zod';
 import { type AddressCategory, classifyIpAddress, isIpAddress } from './ip-address.ts';
 
 /** Resolves a hostname to every address it has (IPv4 and IPv6). */
@@ -9,6 +10,12 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 export interface WebhookTargetPolicy {
   /** Local stack only: also accept `http:` and loopback / private-network addresses. */
   allowPrivate: boolean;
+  /**
+   * The local stack: loopback targets only (loopback addresses and `localhost` names; any other name is refused
+   * without a lookup), so nothing a local run is given — by a test, a fuzzer or a person — sends a webhook off the
+   * machine. Implies `http:`.
+   */
+  loopbackOnly?: boolean;
   /** Injected in tests; defaults to the system resolver (`dns.lookup` with `all: true`). */
   resolve?: HostResolver;
 }
@@ -80,8 +87,9 @@ export async function checkWebhookTarget(
   policy: WebhookTargetPolicy,
 ): Promise<WebhookTarget> {
   const parsed = parseUrl(url);
-  if (parsed.protocol !== 'https:' && !(policy.allowPrivate && parsed.protocol === 'http:')) {
-    const allowed = policy.allowPrivate ? 'https or http' : 'https';
+  const httpAllowed = policy.allowPrivate || policy.loopbackOnly === true;
+  if (parsed.protocol !== 'https:' && !(httpAllowed && parsed.protocol === 'http:')) {
+    const allowed = httpAllowed ? 'https or http' : 'https';
     throw new WebhookTargetRefusedError(
       'scheme_not_allowed',
       `scheme ${parsed.protocol} is not allowed (${allowed} only)`,
@@ -139,9 +147,26 @@ export function connectLookup(policy: WebhookTargetPolicy): ConnectLookup {
   };
 }
 
+const LOOPBACK_ONLY: ReadonlySet<AddressCategory> = new Set(['loopback']);
+
 function allowedCategories(policy: WebhookTargetPolicy): ReadonlySet<AddressCategory> {
+  if (policy.loopbackOnly) return LOOPBACK_ONLY;
   return policy.allowPrivate ? ALLOWED_WHEN_PRIVATE : ALWAYS_ALLOWED;
 }
+
+/**
+ * The WFM_ALLOW_PRIVATE_TARGETS setting: `false` (deployed: https to public addresses), `true` (also http and
+ * private addresses) or `loopback` (the local stack: http to loopback only).
+ */
+export const TargetsSettingSchema = z
+  .enum(['true', 'false', 'loopback'])
+  .default('false')
+  .transform(
+    (value): Pick<WebhookTargetPolicy, 'allowPrivate' | 'loopbackOnly'> => ({
+      allowPrivate: value !== 'false',
+      loopbackOnly: value === 'loopback',
+    }),
+  );
 
 /** Resolves a hostname (not an IP literal) and checks every address it has; `verb` words the refusal. */
 async function resolveAllowed(
@@ -152,6 +177,12 @@ async function resolveAllowed(
   const allowed = allowedCategories(policy);
   if (isLocalhostName(hostname) && !allowed.has('loopback')) {
     throw new WebhookTargetRefusedError('host_not_allowed', `host ${hostname} is a loopback name`);
+  }
+  if (policy.loopbackOnly && !isLocalhostName(hostname)) {
+    throw new WebhookTargetRefusedError(
+      'host_not_allowed',
+      `host ${hostname} is not a loopback name (only loopback targets here)`,
+    );
   }
   const addresses = await resolveHost(hostname, policy.resolve ?? systemResolver);
   for (const address of addresses) {

@@ -9,6 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipEntries } from '../../bench/zip.ts';
 import { printServiceDefinition } from '../../infra/local/service-definition.ts';
 import {
+  attemptsOf,
+  DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS,
+  MAX_RETRY_WAIT_SECONDS,
+  scheduleSpanSeconds,
+} from '../../lib/wfm/retry-schedule.ts';
+import {
   type CfnResource,
   type CfnTemplate,
   type CfnValue,
@@ -35,6 +41,8 @@ interface PolicyStatement {
 const table = { 'Fn::GetAtt': ['AssignmentsTable', 'Arn'] };
 const dispatchQueue = { 'Fn::GetAtt': ['DispatchQueue', 'Arn'] };
 const wfmQueue = { 'Fn::GetAtt': ['WfmEventsQueue', 'Arn'] };
+const wfmDlq = { 'Fn::GetAtt': ['WfmEventsDLQ', 'Arn'] };
+const webhookKey = { 'Fn::GetAtt': ['WebhookEndpointKey', 'Arn'] };
 const rebalanceFailures = { 'Fn::GetAtt': ['RebalanceFailuresQueue', 'Arn'] };
 const cxoneSecret = { Ref: 'CxoneCredentialsSecret' };
 const wfmSecret = { Ref: 'WfmSigningSecret' };
@@ -64,7 +72,27 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
   DeliverWfmWebhookLambdaFunction: [
     ...sqsEventSourceActions.map((a): [string, CfnValue] => [a, wfmQueue]),
     ['secretsmanager:GetSecretValue', wfmSecret],
+    ['kms:Decrypt', webhookKey],
+    ...['GetItem', 'PutItem', 'UpdateItem', 'Query'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
+    ['sqs:SendMessage', wfmQueue],
     ['sqs:ChangeMessageVisibility', wfmQueue],
+    ['sqs:SendMessage', wfmDlq],
+  ],
+  WebhookEndpointsReadLambdaFunction: [
+    ['dynamodb:GetItem', table],
+    ['dynamodb:Query', table],
+  ],
+  WebhookEndpointsWriteLambdaFunction: [
+    ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'].map((a): [string, CfnValue] => [
+      `dynamodb:${a}`,
+      table,
+    ]),
+    ['kms:Encrypt', webhookKey],
+  ],
+  WebhookEndpointReplayLambdaFunction: [
+    ['dynamodb:GetItem', table],
+    ['dynamodb:Query', table],
+    ['sqs:SendMessage', wfmQueue],
   ],
   RebalanceLambdaFunction: [
     ...['GetItem', 'PutItem', 'UpdateItem', 'Query'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
@@ -113,7 +141,6 @@ const expectedEnv: Record<string, string[]> = {
     'TABLE_NAME',
     'DISPATCH_QUEUE_URL',
     'WFM_QUEUE_URL',
-    'WFM_ENDPOINTS',
     'DISPATCH_MAX_RECEIVE_COUNT',
     'CXONE_SECRET_ID',
     'CXONE_TARGET',
@@ -123,19 +150,25 @@ const expectedEnv: Record<string, string[]> = {
     'SECRETS_MAX_AGE_SECONDS',
   ],
   DeliverWfmWebhookLambdaFunction: [
+    'TABLE_NAME',
     'WFM_QUEUE_URL',
+    'WFM_DLQ_URL',
     'WFM_SECRET_ID',
+    'WFM_ENDPOINT_KEY_ID',
     'WFM_ENDPOINTS',
     'WFM_ALLOW_PRIVATE_TARGETS',
+    'WFM_EVENT_RETENTION_DAYS',
     'SECRETS_MAX_AGE_SECONDS',
   ],
+  WebhookEndpointsReadLambdaFunction: ['TABLE_NAME', 'WFM_EVENT_RETENTION_DAYS'],
+  WebhookEndpointsWriteLambdaFunction: ['TABLE_NAME', 'WFM_ENDPOINT_KEY_ID', 'WFM_ALLOW_PRIVATE_TARGETS'],
+  WebhookEndpointReplayLambdaFunction: ['TABLE_NAME', 'WFM_QUEUE_URL', 'WFM_EVENT_RETENTION_DAYS'],
   RebalanceLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'POLICY_CACHE_SECONDS'],
   GetCampaignPolicyLambdaFunction: ['TABLE_NAME'],
   PutCampaignPolicyLambdaFunction: [
     'TABLE_NAME',
     'DISPATCH_QUEUE_URL',
     'WFM_QUEUE_URL',
-    'WFM_ENDPOINTS',
     'CXONE_SECRET_ID',
     'CXONE_TARGET',
     'CXONE_API_VERSION',
@@ -143,7 +176,7 @@ const expectedEnv: Record<string, string[]> = {
     'SECRETS_MAX_AGE_SECONDS',
     'MAX_BODY_BYTES',
   ],
-  DeleteCampaignPolicyLambdaFunction: ['TABLE_NAME', 'WFM_QUEUE_URL', 'WFM_ENDPOINTS'],
+  DeleteCampaignPolicyLambdaFunction: ['TABLE_NAME', 'WFM_QUEUE_URL'],
 };
 
 const expectedRoutes: Record<string, string> = {
@@ -151,6 +184,14 @@ const expectedRoutes: Record<string, string> = {
   'GET /assignments/{assignmentId}': 'GetAssignment',
   'GET /campaigns/{campaignId}/agents': 'GetCampaignAgents',
   'GET /health': 'Health',
+  'GET /webhooks/endpoints': 'WebhookEndpointsRead',
+  'GET /webhooks/endpoints/{id}': 'WebhookEndpointsRead',
+  'GET /webhooks/endpoints/{id}/deliveries': 'WebhookEndpointsRead',
+  'POST /webhooks/endpoints': 'WebhookEndpointsWrite',
+  'PATCH /webhooks/endpoints/{id}': 'WebhookEndpointsWrite',
+  'DELETE /webhooks/endpoints/{id}': 'WebhookEndpointsWrite',
+  'POST /webhooks/endpoints/{id}/rotate-secret': 'WebhookEndpointsWrite',
+  'POST /webhooks/endpoints/{id}/replay': 'WebhookEndpointReplay',
   'GET /campaigns': 'GetCampaignPolicy',
   'GET /campaigns/{campaignId}': 'GetCampaignPolicy',
   'GET /campaigns/{campaignId}/versions': 'GetCampaignPolicy',
@@ -169,6 +210,14 @@ const expectedScopes: Record<string, string[] | undefined> = {
   'GET /campaigns/{campaignId}/versions': ['campaigns:admin'],
   'PUT /campaigns/{campaignId}': ['campaigns:admin'],
   'DELETE /campaigns/{campaignId}': ['campaigns:admin'],
+  'GET /webhooks/endpoints': ['webhooks:admin'],
+  'GET /webhooks/endpoints/{id}': ['webhooks:admin'],
+  'GET /webhooks/endpoints/{id}/deliveries': ['webhooks:admin'],
+  'POST /webhooks/endpoints': ['webhooks:admin'],
+  'PATCH /webhooks/endpoints/{id}': ['webhooks:admin'],
+  'DELETE /webhooks/endpoints/{id}': ['webhooks:admin'],
+  'POST /webhooks/endpoints/{id}/rotate-secret': ['webhooks:admin'],
+  'POST /webhooks/endpoints/{id}/replay': ['webhooks:admin'],
 };
 
 /** Packages stage `ci` (a non-local stage, like any deployed one) with `--param` values. */
@@ -236,7 +285,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('defines the ten functions of the architecture on nodejs24.x and arm64', () => {
+  it('defines the thirteen functions of the architecture on nodejs24.x and arm64', () => {
     const fns = functionsOf(template);
     expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(expectedGrants).sort());
     for (const [, fn] of fns) {
@@ -304,12 +353,17 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     const deliverEnv = envOf(resourceOf(template, 'DeliverWfmWebhookLambdaFunction'));
     expect(deliverEnv.WFM_SECRET_ID).toEqual(wfmSecret);
     expect(deliverEnv.WFM_QUEUE_URL).toEqual({ Ref: 'WfmEventsQueue' });
-    // Both sides of the WFM queue filter events by the same endpoint list.
-    expect(deliverEnv.WFM_ENDPOINTS).toBe(dispatchEnv.WFM_ENDPOINTS);
+    expect(deliverEnv.WFM_DLQ_URL).toEqual({ Ref: 'WfmEventsDLQ' });
+    // Only the delivery function knows the endpoints: the dispatcher queues each event once for fan-out.
+    expect(deliverEnv.WFM_ENDPOINTS).toBe('[]');
+    expect(dispatchEnv.WFM_ENDPOINTS).toBeUndefined();
+    expect(envOf(resourceOf(template, 'PutCampaignPolicyLambdaFunction')).WFM_ENDPOINTS).toBeUndefined();
     expect(deliverEnv.WFM_ALLOW_PRIVATE_TARGETS).toBe('false');
+    for (const fnId of ['DeliverWfmWebhookLambdaFunction', 'WebhookEndpointsWriteLambdaFunction']) {
+      expect(envOf(resourceOf(template, fnId)).WFM_ENDPOINT_KEY_ID, fnId).toEqual(webhookKey);
+    }
     const putPolicyEnv = envOf(resourceOf(template, 'PutCampaignPolicyLambdaFunction'));
     expect(putPolicyEnv.CXONE_SECRET_ID).toEqual(cxoneSecret);
-    expect(putPolicyEnv.WFM_ENDPOINTS).toBe(dispatchEnv.WFM_ENDPOINTS);
     for (const name of ['CXONE_TARGET', 'CXONE_API_VERSION', 'CXONE_RATE_LIMIT_PER_SECOND']) {
       expect(putPolicyEnv[name], name).toBe(dispatchEnv[name]);
     }
@@ -337,6 +391,12 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     const redrive = queue.RedrivePolicy as { deadLetterTargetArn: CfnValue; maxReceiveCount: number };
     expect(redrive.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['WfmEventsDLQ', 'Arn'] });
     expect(Number(redrive.maxReceiveCount)).toBeGreaterThanOrEqual(5);
+    // The backstop after the delivery function's own last attempt: as many receives as the schedule has attempts.
+    expect(Number(redrive.maxReceiveCount)).toBe(attemptsOf(DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS));
+    // A delivery outlives its whole schedule even when every wait is stretched to 12 h by Retry-After.
+    const worstCase = DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS.length * MAX_RETRY_WAIT_SECONDS;
+    expect(scheduleSpanSeconds(DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS)).toBeLessThan(worstCase);
+    expect(Number(queue.MessageRetentionPeriod)).toBeGreaterThan(worstCase);
     for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ']) {
       expect(resourceOf(template, dlq).Properties.MessageRetentionPeriod).toBe(1209600);
     }
@@ -420,6 +480,67 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     expect(settings.ThrottlingBurstLimit).toBe(100);
   });
 
+  it('keeps endpoint secrets under a rotating customer-managed KMS key that only the webhook roles may use', () => {
+    const key = resourceOf(template, 'WebhookEndpointKey');
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties).toMatchObject({ EnableKeyRotation: true, KeySpec: 'SYMMETRIC_DEFAULT' });
+    expect([key.DeletionPolicy, key.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    const kmsUsers: Record<string, string[]> = {};
+    for (const [fnId, fn] of functionsOf(template)) {
+      for (const statement of statementsOf(template.Resources[roleIdOf(fn)] as CfnResource)) {
+        for (const action of asArray(statement.Action).filter((a) => a.startsWith('kms:'))) {
+          kmsUsers[fnId] = [...(kmsUsers[fnId] ?? []), action];
+          expect((statement as { Condition?: unknown }).Condition, fnId).toEqual({
+            StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-signing-secret' },
+          });
+        }
+      }
+    }
+    expect(kmsUsers).toEqual({
+      DeliverWfmWebhookLambdaFunction: ['kms:Decrypt'],
+      WebhookEndpointsWriteLambdaFunction: ['kms:Encrypt'],
+    });
+  });
+
+  it('lets the webhook functions reach only their own DynamoDB partitions', () => {
+    const leadingKeys = (fnId: string) =>
+      statementsOf(template.Resources[roleIdOf(resourceOf(template, fnId))] as CfnResource)
+        .filter((statement) => asArray(statement.Action).some((a) => a.startsWith('dynamodb:')))
+        .map(
+          (statement) =>
+            (statement as { Condition?: Record<string, Record<string, unknown>> }).Condition?.[
+              'ForAllValues:StringLike'
+            ]?.['dynamodb:LeadingKeys'],
+        );
+    expect(leadingKeys('WebhookEndpointsReadLambdaFunction')).toEqual([
+      ['WEBHOOK_ENDPOINTS', 'WEBHOOK_DELIVERIES#*'],
+    ]);
+    expect(leadingKeys('WebhookEndpointsWriteLambdaFunction')).toEqual([['WEBHOOK_ENDPOINTS']]);
+    expect(leadingKeys('WebhookEndpointReplayLambdaFunction')).toEqual([
+      ['WEBHOOK_ENDPOINTS', 'WFM_EVENTS#*'],
+    ]);
+    expect(leadingKeys('DeliverWfmWebhookLambdaFunction')).toEqual([
+      ['WEBHOOK_ENDPOINTS', 'WEBHOOK_DELIVERIES#*', 'WFM_EVENTS#*'],
+    ]);
+  });
+
+  it('lets the campaign policy functions reach only the policy, skill claim and (re-plan) campaign items', () => {
+    const leadingKeys = (fnId: string) =>
+      statementsOf(template.Resources[roleIdOf(resourceOf(template, fnId))] as CfnResource)
+        .filter((statement) => asArray(statement.Action).some((a) => a.startsWith('dynamodb:')))
+        .map(
+          (statement) =>
+            (statement as { Condition?: Record<string, Record<string, unknown>> }).Condition?.[
+              'ForAllValues:StringLike'
+            ]?.['dynamodb:LeadingKeys'],
+        );
+    expect(leadingKeys('GetCampaignPolicyLambdaFunction')).toEqual([['POLICIES', 'POLICY#*']]);
+    expect(leadingKeys('PutCampaignPolicyLambdaFunction')).toEqual([
+      ['POLICIES', 'POLICY#*', 'SKILL#*', 'CAMPAIGN#*', 'ASSIGNMENT#*'],
+    ]);
+    expect(leadingKeys('DeleteCampaignPolicyLambdaFunction')).toEqual([['POLICIES', 'SKILL#*']]);
+  });
+
   it('creates the table and the two secrets with stable logical ids and no secret values', () => {
     const tableProps = resourceOf(template, 'AssignmentsTable').Properties;
     expect(tableProps.BillingMode).toBe('PAY_PER_REQUEST');
@@ -479,13 +600,18 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       Value: 'cxone-assignments-ci',
     });
     expect(auth).toMatchObject({ Threshold: 0, Period: 300, Statistic: 'Sum' });
+    const disabled = expectOne('CxoneAssignments', 'WebhookEndpointDisabled', {
+      Name: 'service',
+      Value: 'cxone-assignments-ci',
+    });
+    expect(disabled).toMatchObject({ Threshold: 0, Period: 300, Statistic: 'Sum' });
     for (const [fnId] of functionsOf(template)) {
       for (const metric of ['Errors', 'Throttles']) {
         const alarm = expectOne('AWS/Lambda', metric, { Name: 'FunctionName', Value: { Ref: fnId } });
         expect(alarm, `${fnId} ${metric}`).toMatchObject({ Threshold: 0, Period: 300, Statistic: 'Sum' });
       }
     }
-    expect(alarms).toHaveLength(3 * 2 + 2 + 1 + 1 + 2 * functionsOf(template).length);
+    expect(alarms).toHaveLength(3 * 2 + 2 + 1 + 1 + 1 + 2 * functionsOf(template).length);
   });
 
   it('notifies the alarm topic and the given topic from every alarm, and subscribes the given e-mail', () => {
@@ -505,6 +631,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       'CxoneCredentialsSecret',
       'WfmSigningSecret',
       'AssignmentsTable',
+      'WebhookEndpointKey',
       'DispatchDLQ',
       'WfmEventsDLQ',
       'RebalanceFailuresQueue',
@@ -538,7 +665,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
 
   it('zips every function under 400 KiB with its ESM handler and a map of our code only, no policies file', async () => {
     const zips = (await readdir(outDir)).filter((f) => f.endsWith('.zip')).sort();
-    expect(zips).toHaveLength(10);
+    expect(zips).toHaveLength(13);
     for (const [, fn] of functionsOf(template)) {
       const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.mjs`;
       const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;

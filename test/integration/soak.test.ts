@@ -381,7 +381,7 @@ describe('fault soak on the local stack', () => {
         POWERTOOLS_DEV: 'true',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
         DISPATCH_RETRY_BASE_SECONDS: '1',
-        WFM_RETRY_BASE_SECONDS: '1',
+        WFM_RETRY_SCHEDULE_SECONDS: '1,2,4,8,16,32,64',
         CXONE_RATE_LIMIT_PER_SECOND: '50',
       },
     });

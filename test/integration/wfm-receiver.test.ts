@@ -176,6 +176,51 @@ describe('WFM receiver faults', () => {
   });
 });
 
+describe('WFM receiver paths', () => {
+  it('records the path of a webhook on any path, and lists one path with ?path=', async () => {
+    for (const path of ['/a', '/deeper/b', '/a']) {
+      const body = eventBody(`evt_${path.length}`);
+      expect((await post(body, signedHeaders([SECRET], 'evt_p', body), path)).status).toBe(204);
+    }
+    expect((await received()).map((record) => record.path)).toEqual(['/a', '/deeper/b', '/a']);
+    const only = (await (await fetch(`${receiver.url}/received?path=/a`)).json()) as ReceivedWebhook[];
+    expect(only.map((record) => record.path)).toEqual(['/a', '/a']);
+  });
+
+  it('verifies one path with its own secret (PUT /secrets) and the others with the receiver’s', async () => {
+    const put = await fetch(`${receiver.url}/secrets`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path: '/own', secret: OTHER_SECRET }),
+    });
+    expect(put.status).toBe(204);
+    expect(await put.text()).toBe('');
+    const body = eventBody('evt_own');
+    expect((await post(body, signedHeaders([OTHER_SECRET], 'evt_own', body), '/own')).status).toBe(204);
+    expect((await post(body, signedHeaders([SECRET], 'evt_own', body), '/own')).status).toBe(401);
+    expect((await post(body, signedHeaders([OTHER_SECRET], 'evt_own', body), '/else')).status).toBe(401);
+    expect((await fetch(`${receiver.url}/secrets`, { method: 'DELETE' })).status).toBe(204);
+    expect((await post(body, signedHeaders([SECRET], 'evt_own', body), '/own')).status).toBe(204);
+  });
+
+  it('applies faults given with a path to that path only', async () => {
+    expect((await putFaults({ path: '/gone', failRate: 1, status: 410 })).status).toBe(200);
+    expect((await putFaults({ path: '/down', down: true })).status).toBe(200);
+    const body = eventBody('evt_f');
+    const headers = signedHeaders([SECRET], 'evt_f', body);
+    expect((await post(body, headers, '/gone')).status).toBe(410);
+    await expect(post(body, headers, '/down')).rejects.toThrow();
+    expect((await post(body, headers, '/fine')).status).toBe(204);
+    const faults = (await (await fetch(`${receiver.url}/faults`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(faults.paths).sort()).toEqual(['/down', '/gone']);
+    await fetch(`${receiver.url}/faults`, { method: 'DELETE' });
+    expect((await post(body, headers, '/gone')).status).toBe(204);
+    expect((await putFaults({ path: 'no-slash', down: true })).status).toBe(400);
+  });
+});
+
 describe('WFM receiver main.ts', () => {
   it('has a usable local-only default secret', () => {
     expect(LOCAL_WFM_WEBHOOK_SECRET).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);

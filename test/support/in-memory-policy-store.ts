@@ -1,13 +1,7 @@
 // A PolicyStore in memory with the DynamoDB store's semantics: conditional writes on the current version, versions
 // numbered on from the last one ever stored, one campaign per skill, opaque cursors. Values are copied in and out.
-import { InvalidCursorError } from '../../lib/app/errors.ts';
-import type {
-  Page,
-  PageRequest,
-  PolicyStore,
-  PolicyWriteOutcome,
-  StoredPolicy,
-} from '../../lib/app/ports.ts';
+import { InvalidCursorError, type Page, type PageRequest } from '../../lib/app/paging.ts';
+import type { PolicyStore, PolicyWriteOutcome, StoredPolicy } from '../../lib/app/ports.ts';
 import type { CampaignPolicy } from '../../lib/domain/schemas.ts';
 
 function copy<T>(value: T): T {

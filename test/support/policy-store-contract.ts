@@ -1,7 +1,7 @@
 // One PolicyStore contract, run against the in-memory fake, the DynamoDB adapter over the fake table (unit tests) and
 // the DynamoDB adapter over moto (integration): if they disagree, a fake is lying.
 import { describe, expect, it } from 'vitest';
-import { InvalidCursorError } from '../../lib/app/errors.ts';
+import { InvalidCursorError } from '../../lib/app/paging.ts';
 import type { PolicyStore, StoredPolicy } from '../../lib/app/ports.ts';
 import type { CampaignPolicy } from '../../lib/domain/schemas.ts';
 import { POLICY, policyWith } from './fixtures.ts';

@@ -9,6 +9,7 @@ import {
   NO_RECEIVER_FAULTS,
   type ReceiverFaults,
   receiverFaultsUpdateSchema,
+  receiverSecretSchema,
   shouldFail,
 } from './faults.ts';
 import { signatureVerifier } from './verify-signature.ts';
@@ -56,11 +57,17 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
+type Verifier = (body: string, headers: Record<string, string>) => boolean;
+
 interface ReceiverState {
   received: ReceivedWebhook[];
   faults: ReceiverFaults;
+  /** Faults of one path (`PUT /faults` with `path`), in place of the global ones there. */
+  pathFaults: Map<string, ReceiverFaults>;
+  /** Verifiers of one path (`PUT /secrets`), in place of the receiver's own secret there. */
+  pathVerifiers: Map<string, Verifier>;
   random: () => number;
-  readonly verify: (body: string, headers: Record<string, string>) => boolean;
+  readonly verify: Verifier;
   readonly seed: number;
 }
 
@@ -69,6 +76,8 @@ export async function startWfmReceiver(options: WfmReceiverOptions): Promise<Wfm
   const state: ReceiverState = {
     received: [],
     faults: { ...NO_RECEIVER_FAULTS },
+    pathFaults: new Map(),
+    pathVerifiers: new Map(),
     random: seededRandom(seed),
     verify: signatureVerifier(options.secret),
     seed,
@@ -86,6 +95,7 @@ export async function startWfmReceiver(options: WfmReceiverOptions): Promise<Wfm
     reset: () => {
       state.received.length = 0;
       resetFaults(state);
+      state.pathVerifiers.clear();
     },
   };
 }
@@ -93,15 +103,16 @@ export async function startWfmReceiver(options: WfmReceiverOptions): Promise<Wfm
 async function handle(state: ReceiverState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'http://receiver.invalid').pathname;
-  if (path === '/received' || path === '/faults') {
-    respond(res, await control(state, method, path, req));
+  if (path === '/received' || path === '/faults' || path === '/secrets') {
+    respond(res, await control(state, method, req));
     return;
   }
   if (method !== 'POST') {
     respond(res, { status: 405, headers: { Allow: 'POST' }, body: { error: 'method_not_allowed' } });
     return;
   }
-  if (state.faults.down) {
+  const faults = state.pathFaults.get(path) ?? state.faults;
+  if (faults.down) {
     req.socket.destroy();
     return;
   }
@@ -111,8 +122,8 @@ async function handle(state: ReceiverState, req: IncomingMessage, res: ServerRes
     return;
   }
   const headers = flattenHeaders(req);
-  const signatureValid = state.verify(body, headers);
-  const answer = webhookAnswer(state, signatureValid);
+  const signatureValid = (state.pathVerifiers.get(path) ?? state.verify)(body, headers);
+  const answer = webhookAnswer(state, faults, signatureValid);
   state.received.push({
     receivedAt: new Date().toISOString(),
     method,
@@ -126,8 +137,7 @@ async function handle(state: ReceiverState, req: IncomingMessage, res: ServerRes
   respond(res, answer);
 }
 
-function webhookAnswer(state: ReceiverState, signatureValid: boolean): Answer {
-  const { faults } = state;
+function webhookAnswer(state: ReceiverState, faults: ReceiverFaults, signatureValid: boolean): Answer {
   if (shouldFail(faults, state.random)) {
     return {
       status: faults.status,
@@ -139,42 +149,74 @@ function webhookAnswer(state: ReceiverState, signatureValid: boolean): Answer {
   return { status: 204 };
 }
 
-async function control(
-  state: ReceiverState,
-  method: string,
-  path: string,
-  req: IncomingMessage,
-): Promise<Answer> {
+async function control(state: ReceiverState, method: string, req: IncomingMessage): Promise<Answer> {
+  const url = new URL(req.url ?? '/', 'http://receiver.invalid');
   const body = await readBody(req, MAX_WEBHOOK_BODY_BYTES);
-  if (path === '/received') {
-    if (method === 'GET') return { status: 200, body: state.received };
+  if (url.pathname === '/received') {
+    if (method === 'GET') {
+      const only = url.searchParams.get('path');
+      return {
+        status: 200,
+        body: only === null ? state.received : state.received.filter((r) => r.path === only),
+      };
+    }
     if (method === 'DELETE') {
       state.received.length = 0;
       return { status: 204 };
     }
     return { status: 405, headers: { Allow: 'GET, DELETE' }, body: { error: 'method_not_allowed' } };
   }
-  if (method === 'GET') return { status: 200, body: state.faults };
+  if (url.pathname === '/secrets') return secrets(state, method, body);
+  if (method === 'GET') return { status: 200, body: faultsView(state) };
   if (method === 'DELETE') {
     resetFaults(state);
-    return { status: 200, body: state.faults };
+    return { status: 200, body: faultsView(state) };
   }
   if (method !== 'PUT') {
     return { status: 405, headers: { Allow: 'GET, PUT, DELETE' }, body: { error: 'method_not_allowed' } };
   }
   const update = receiverFaultsUpdateSchema.safeParse(parseJson(body ?? ''));
-  if (!update.success) {
-    const detail = update.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`,
+  if (!update.success) return invalidRequest(update.error.issues);
+  const { path } = update.data;
+  if (path === undefined) state.faults = mergeReceiverFaults(state.faults, update.data);
+  else {
+    state.pathFaults.set(
+      path,
+      mergeReceiverFaults(state.pathFaults.get(path) ?? NO_RECEIVER_FAULTS, update.data),
     );
-    return { status: 400, body: { error: 'invalid_request', error_description: detail.join('; ') } };
   }
-  state.faults = mergeReceiverFaults(state.faults, update.data);
-  return { status: 200, body: state.faults };
+  return { status: 200, body: faultsView(state) };
+}
+
+/** `PUT /secrets {path, secret}`: verify that path with another secret; `DELETE /secrets`: every path with ours. */
+function secrets(state: ReceiverState, method: string, body: string | undefined): Answer {
+  if (method === 'DELETE') {
+    state.pathVerifiers.clear();
+    return { status: 204 };
+  }
+  if (method !== 'PUT') {
+    return { status: 405, headers: { Allow: 'PUT, DELETE' }, body: { error: 'method_not_allowed' } };
+  }
+  const parsed = receiverSecretSchema.safeParse(parseJson(body ?? ''));
+  if (!parsed.success) return invalidRequest(parsed.error.issues);
+  state.pathVerifiers.set(parsed.data.path, signatureVerifier(parsed.data.secret));
+  // The secret is never echoed.
+  return { status: 204 };
+}
+
+function invalidRequest(issues: readonly { path: PropertyKey[]; message: string }[]): Answer {
+  const detail = issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  return { status: 400, body: { error: 'invalid_request', error_description: detail.join('; ') } };
+}
+
+/** The global faults, and those of each path that has its own. */
+function faultsView(state: ReceiverState): ReceiverFaults & { paths: Record<string, ReceiverFaults> } {
+  return { ...state.faults, paths: Object.fromEntries(state.pathFaults) };
 }
 
 function resetFaults(state: ReceiverState): void {
   state.faults = { ...NO_RECEIVER_FAULTS };
+  state.pathFaults.clear();
   state.random = seededRandom(state.seed);
 }
 

@@ -986,7 +986,9 @@ const unknownPath = fc
   .record({
     seg: bogusSegment,
     seg2: bogusSegment,
-    first: anyText.map(encode).filter((s) => s !== '' && !['campaigns', 'assignments', 'health'].includes(s)),
+    first: anyText
+      .map(encode)
+      .filter((s) => s !== '' && !['campaigns', 'assignments', 'health', 'webhooks'].includes(s)),
     shape: fc.nat({ max: 16 }),
     query: extraQuery,
     method: fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'),
@@ -1082,7 +1084,7 @@ function pageQueryText(page: { limit: string | undefined; cursor: string | undef
   ];
 }
 
-/** The handler's own check of the query: 400 for a limit outside 1–100 or an empty or over-long cursor. */
+/** The handler's own check of the query: 400 for a limit outside 1–100 or a cursor of other than base64url. */
 function pageParamsStatus(page: {
   limit: string | undefined;
   cursor: string | undefined;
@@ -1090,15 +1092,15 @@ function pageParamsStatus(page: {
   const limit = page.limit;
   if (limit !== undefined && (!/^\d{1,3}$/.test(limit) || Number(limit) < 1 || Number(limit) > 100))
     return 400;
-  if (page.cursor !== undefined && (page.cursor === '' || page.cursor.length > 1024)) return 400;
+  if (page.cursor !== undefined && !/^[A-Za-z0-9_-]{1,2048}$/.test(page.cursor)) return 400;
   return undefined;
 }
 
-/** The store's check of the cursor: only a cursor of this list (policies `p:…`, versions `v:<n>`) is read. */
+/** The store's check of the cursor: only a cursor of this list (policies `p:…`, versions `v:<n>`) is read, 422. */
 function cursorStatus(cursor: string | undefined, list: 'p' | 'v'): number | undefined {
   if (cursor === undefined) return undefined;
   const ours = list === 'p' ? SEEDED_CURSOR : VERSION_1_CURSOR;
-  return cursor === ours ? undefined : 400;
+  return cursor === ours ? undefined : 422;
 }
 
 const policyRead = fc
@@ -1333,6 +1335,43 @@ const policyDelete = fc
     });
   });
 
+/**
+ * The webhook-endpoint routes with an id that is no endpoint's: 404 for each of them (a JSON body is sent where the
+ * route reads one, so the endpoint lookup is what answers), 401 without valid credentials, 403 without the scope.
+ * Nothing is created.
+ */
+const unknownWebhookEndpoint = fc
+  .record({
+    id: bogusSegment,
+    route: fc.constantFrom(
+      { method: 'GET', suffix: '', body: false },
+      { method: 'PATCH', suffix: '', body: true },
+      { method: 'DELETE', suffix: '', body: false },
+      { method: 'GET', suffix: '/deliveries', body: false },
+      { method: 'POST', suffix: '/rotate-secret', body: true },
+      { method: 'POST', suffix: '/rotate-secret', body: false },
+      { method: 'POST', suffix: '/replay', body: true },
+    ),
+    auth: authCase,
+    token: adminRouteToken,
+    noise: visibleAscii,
+  })
+  .map((r) =>
+    withDescription({
+      family: 'webhook-endpoint-unknown',
+      method: r.route.method,
+      path: `/webhooks/endpoints/${r.id}${r.route.suffix}`,
+      auth: r.auth,
+      token: r.token,
+      authNoise: r.noise,
+      headers: r.route.body ? { 'content-type': 'application/json' } : {},
+      ...(r.route.body ? { body: json({ since: '2025-03-10T12:00:00Z' }) } : {}),
+      chunked: false,
+      // The admin token holds webhooks:admin; the API token does not (403).
+      expected: [adminAuthStatus(r.auth, r.token) ?? 404],
+    }),
+  );
+
 /** Every kind of hostile request, weighted towards the routes where the validation is. */
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 60, arbitrary: submitArbitrary('submit', submitBody) },
@@ -1345,4 +1384,5 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
   { weight: 6, arbitrary: policyRead },
   { weight: 12, arbitrary: policyPut },
   { weight: 3, arbitrary: policyDelete },
+  { weight: 4, arbitrary: unknownWebhookEndpoint },
 );

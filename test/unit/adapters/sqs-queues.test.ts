@@ -1,7 +1,13 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { QueueSendError, SqsDispatchQueue, SqsWfmEventQueue } from '../../../lib/adapters/sqs-queues.ts';
+import {
+  QueueSendError,
+  SqsDeadLetterQueue,
+  SqsDispatchQueue,
+  SqsWfmDeliveryQueue,
+  SqsWfmEventQueue,
+} from '../../../lib/adapters/sqs-queues.ts';
 import { buildAgentEvent, buildAssignmentEvent, type WfmEvent } from '../../../lib/wfm/cloudevents.ts';
 import { CAMPAIGN_ID, MORNING } from '../../support/fixtures.ts';
 
@@ -63,42 +69,31 @@ describe('SqsDispatchQueue', () => {
 });
 
 describe('SqsWfmEventQueue', () => {
-  it('queues one delivery message per event and subscribed endpoint', async () => {
+  it('queues one fan-out message per event (the delivery function finds the endpoints)', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-    const endpoints = [
-      { name: 'everything', url: 'https://a.example.com/hooks' },
-      {
-        name: 'finals',
-        url: 'https://b.example.com/hooks',
-        eventTypes: ['com.cxone-assignments.assignment.*'],
-      },
-    ];
-    await new SqsWfmEventQueue(client(), WFM_URL, endpoints).sendAll([agentAdded(1), applied]);
+    await new SqsWfmEventQueue(client(), WFM_URL).sendAll([agentAdded(1), applied]);
 
     const calls = sqs.commandCalls(SendMessageBatchCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0]?.args[0].input;
     expect(input?.QueueUrl).toBe(WFM_URL);
-    expect(input?.Entries?.map((entry) => entry.Id)).toEqual(['0', '1', '2']);
+    expect(input?.Entries?.map((entry) => entry.Id)).toEqual(['0', '1']);
     expect(input?.Entries?.map((entry) => JSON.parse(entry.MessageBody ?? ''))).toEqual([
-      { endpoint: 'everything', event: agentAdded(1) },
-      { endpoint: 'everything', event: applied },
-      { endpoint: 'finals', event: applied },
+      { event: agentAdded(1) },
+      { event: applied },
     ]);
   });
 
   it('sends in batches of at most 10 entries', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const events = Array.from({ length: 12 }, (_, i) => agentAdded(i + 1));
-    await new SqsWfmEventQueue(client(), WFM_URL, [{ name: 'wfm', url: 'https://a.example.com' }]).sendAll(
-      events,
-    );
+    await new SqsWfmEventQueue(client(), WFM_URL).sendAll(events);
     const sizes = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries?.length);
     expect(sizes).toEqual([10, 2]);
   });
 
-  it('sends nothing when no endpoint wants the events', async () => {
-    await new SqsWfmEventQueue(client(), WFM_URL, []).sendAll([applied]);
+  it('sends nothing for no events', async () => {
+    await new SqsWfmEventQueue(client(), WFM_URL).sendAll([]);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
   });
 
@@ -107,8 +102,39 @@ describe('SqsWfmEventQueue', () => {
       Successful: [],
       Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }],
     });
-    const queue = new SqsWfmEventQueue(client(), WFM_URL, [{ name: 'wfm', url: 'https://a.example.com' }]);
+    const queue = new SqsWfmEventQueue(client(), WFM_URL);
     await expect(queue.sendAll([applied])).rejects.toThrow(QueueSendError);
     await expect(queue.sendAll([applied])).rejects.toThrow(/InternalError/);
+  });
+});
+
+describe('SqsWfmDeliveryQueue and SqsDeadLetterQueue', () => {
+  it('queues one message per (event, endpoint), ten per batch', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const messages = Array.from({ length: 11 }, (_, i) => ({ endpoint: `wfm-${i}`, event: applied }));
+    await new SqsWfmDeliveryQueue(client(), WFM_URL).send([
+      ...messages,
+      { endpointId: 'ep_0193c2a1f0b24c7d9e8f1a2b', event: applied, replay: true as const },
+    ]);
+    const entries = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries ?? []);
+    expect(entries.map((batch) => batch.length)).toEqual([10, 2]);
+    expect(JSON.parse(entries[1]?.[1]?.MessageBody ?? '')).toEqual({
+      endpointId: 'ep_0193c2a1f0b24c7d9e8f1a2b',
+      event: applied,
+      replay: true,
+    });
+  });
+
+  it('moves a body to the dead-letter queue unchanged, with the reason as an attribute', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    await new SqsDeadLetterQueue(client(), `${WFM_URL}-dlq`).send(
+      '{"endpoint":"wfm"}',
+      'all 8 attempts failed',
+    );
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input).toEqual({
+      QueueUrl: `${WFM_URL}-dlq`,
+      MessageBody: '{"endpoint":"wfm"}',
+      MessageAttributes: { reason: { DataType: 'String', StringValue: 'all 8 attempts failed' } },
+    });
   });
 });

@@ -170,7 +170,7 @@ describe('GET /campaigns, /campaigns/{campaignId}, /campaigns/{campaignId}/versi
     expect((await api.versions('no-such-campaign')).statusCode).toBe(404);
   });
 
-  it('lists campaigns a page at a time and refuses a bad limit or cursor with 400', async () => {
+  it('lists campaigns a page at a time: 400 for a malformed limit or cursor, 422 for a foreign one', async () => {
     seedPolicies(table, [
       { ...POLICY, campaignId: 'c-a', cxoneSkillId: 4501235 },
       { ...POLICY, campaignId: 'c-b', cxoneSkillId: 4501236 },
@@ -181,7 +181,7 @@ describe('GET /campaigns, /campaigns/{campaignId}, /campaigns/{campaignId}/versi
     expect(first.body.items.map((p: { campaignId: string }) => p.campaignId)).toEqual([CAMPAIGN_ID, 'c-a']);
     const rest = await api.list({ query: { limit: '2', cursor: first.body.nextCursor } });
     expect(rest.body).toEqual({ items: [expect.objectContaining({ campaignId: 'c-b', version: 1 })] });
-    for (const query of [{ limit: '0' }, { limit: '101' }, { cursor: 'forged' }] as Record<
+    for (const query of [{ limit: '0' }, { limit: '101' }, { cursor: 'not a cursor!' }] as Record<
       string,
       string
     >[]) {
@@ -189,6 +189,12 @@ describe('GET /campaigns, /campaigns/{campaignId}, /campaigns/{campaignId}/versi
       expect(refused.statusCode, JSON.stringify(query)).toBe(400);
       expect(refused.headers['content-type']).toBe('application/problem+json');
     }
+    // Well formed, but not one this list gave out.
+    const foreign = await api.list({ query: { cursor: 'forged' } });
+    expect(foreign.statusCode).toBe(422);
+    expect(foreign.body.errors).toEqual([
+      expect.objectContaining({ path: 'cursor', code: 'invalid_cursor' }),
+    ]);
   });
 });
 

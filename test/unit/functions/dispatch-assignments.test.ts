@@ -13,8 +13,8 @@ import {
   SANDBOX_TENANT_ID,
   startCxoneSandbox,
 } from '../../../infra/local/cxone-sandbox/server.ts';
-import type { WfmDeliveryMessage } from '../../../lib/app/messages.ts';
 import type { AssignmentRecord } from '../../../lib/app/model.ts';
+import type { FanOutMessage } from '../../../lib/app/webhook-model.ts';
 import { CampaignPolicySchema } from '../../../lib/domain/schemas.ts';
 import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
 import {
@@ -90,7 +90,6 @@ async function loadHandler(env: Record<string, string> = {}) {
     TABLE_NAME,
     DISPATCH_QUEUE_URL,
     WFM_QUEUE_URL,
-    WFM_ENDPOINTS: JSON.stringify([{ name: 'wfm', url: 'https://wfm.example.com/hooks' }]),
     DISPATCH_MAX_RECEIVE_COUNT: '5',
     CXONE_SECRET_ID: 'cxone/credentials',
     // The client's own limit (default 10/s, evenly spaced) would only slow the tests down.
@@ -151,11 +150,11 @@ async function cxoneCallsFor(assignmentId: string): Promise<RequestLogEntry[]> {
   const requests = await sandboxJson<RequestLogEntry[]>('/sandbox/requests');
   return requests.filter((request) => request.correlationId === assignmentId);
 }
-function wfmMessages(): WfmDeliveryMessage[] {
+function wfmMessages(): FanOutMessage[] {
   return sqs
     .commandCalls(SendMessageBatchCommand)
     .flatMap((call) => call.args[0].input.Entries ?? [])
-    .map((entry) => JSON.parse(entry.MessageBody ?? '') as WfmDeliveryMessage);
+    .map((entry) => JSON.parse(entry.MessageBody ?? '') as FanOutMessage);
 }
 const visibilityChanges = () =>
   sqs.commandCalls(ChangeMessageVisibilityCommand).map((call) => call.args[0].input);
@@ -174,10 +173,11 @@ describe('dispatch-assignments handler', () => {
     expect(await userIdsOnSkill(SKILL_ID)).toEqual(['agent-uuid-001', 'agent-uuid-002']);
     expect((await cxoneCallsFor('asg-a1')).length).toBeGreaterThan(0);
     const queued = wfmMessages();
-    expect(queued.map((m) => [m.endpoint, m.event.type])).toEqual([
-      ['wfm', 'com.cxone-assignments.agent.added'],
-      ['wfm', 'com.cxone-assignments.agent.added'],
-      ['wfm', 'com.cxone-assignments.assignment.applied'],
+    // One message per event; the delivery function fans each out to the endpoints.
+    expect(queued.map((m) => [Object.keys(m), m.event.type])).toEqual([
+      [['event'], 'com.cxone-assignments.agent.added'],
+      [['event'], 'com.cxone-assignments.agent.added'],
+      [['event'], 'com.cxone-assignments.assignment.applied'],
     ]);
     expect(sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.QueueUrl).toBe(WFM_QUEUE_URL);
     expect(table.item('ASSIGNMENT#asg-a1', 'A')?.pendingEvents).toBeUndefined();

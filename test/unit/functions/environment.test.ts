@@ -13,6 +13,9 @@ const handlers = {
   'get-campaign-policy': () => import('../../../functions/get-campaign-policy.ts'),
   'put-campaign-policy': () => import('../../../functions/put-campaign-policy.ts'),
   'delete-campaign-policy': () => import('../../../functions/delete-campaign-policy.ts'),
+  'webhook-endpoints-read': () => import('../../../functions/webhook-endpoints-read.ts'),
+  'webhook-endpoints-write': () => import('../../../functions/webhook-endpoints-write.ts'),
+  'webhook-endpoint-replay': () => import('../../../functions/webhook-endpoint-replay.ts'),
 } as const;
 type HandlerName = keyof typeof handlers;
 
@@ -27,7 +30,13 @@ const VALID: Record<HandlerName, Record<string, string>> = {
     WFM_QUEUE_URL,
     CXONE_SECRET_ID: 'cxone/credentials',
   },
-  'deliver-wfm-webhook': { WFM_QUEUE_URL, WFM_SECRET_ID: 'wfm/signing' },
+  'deliver-wfm-webhook': {
+    TABLE_NAME,
+    WFM_QUEUE_URL,
+    WFM_DLQ_URL: `${WFM_QUEUE_URL}-dlq`,
+    WFM_SECRET_ID: 'wfm/signing',
+    WFM_ENDPOINT_KEY_ID: 'alias/webhook-endpoints',
+  },
   rebalance: { TABLE_NAME, DISPATCH_QUEUE_URL },
   'get-campaign-policy': { TABLE_NAME },
   'put-campaign-policy': {
@@ -37,6 +46,9 @@ const VALID: Record<HandlerName, Record<string, string>> = {
     CXONE_SECRET_ID: 'cxone/credentials',
   },
   'delete-campaign-policy': { TABLE_NAME, WFM_QUEUE_URL },
+  'webhook-endpoints-read': { TABLE_NAME },
+  'webhook-endpoints-write': { TABLE_NAME, WFM_ENDPOINT_KEY_ID: 'alias/webhook-endpoints' },
+  'webhook-endpoint-replay': { TABLE_NAME, WFM_QUEUE_URL },
 };
 
 const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
@@ -50,15 +62,19 @@ const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
   ['dispatch-assignments', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
   ['dispatch-assignments', 'CXONE_TARGET', 'legacy', /CXONE_TARGET/],
   ['dispatch-assignments', 'CXONE_API_VERSION', '30', /CXONE_API_VERSION/],
-  ['dispatch-assignments', 'WFM_ENDPOINTS', '[{"name":"wfm"}]', /WFM_ENDPOINTS/],
+  ['deliver-wfm-webhook', 'WFM_ENDPOINTS', '[{"name":"wfm"}]', /WFM_ENDPOINTS/],
   ['deliver-wfm-webhook', 'WFM_SECRET_ID', undefined, /WFM_SECRET_ID/],
+  ['deliver-wfm-webhook', 'WFM_DLQ_URL', undefined, /WFM_DLQ_URL/],
+  ['deliver-wfm-webhook', 'WFM_RETRY_SCHEDULE_SECONDS', '1,,2', /WFM_RETRY_SCHEDULE_SECONDS/],
+  ['webhook-endpoints-write', 'WFM_ENDPOINT_KEY_ID', undefined, /WFM_ENDPOINT_KEY_ID/],
+  ['webhook-endpoint-replay', 'WFM_QUEUE_URL', 'not a url', /WFM_QUEUE_URL/],
   ['deliver-wfm-webhook', 'WFM_ALLOW_PRIVATE_TARGETS', 'yes', /WFM_ALLOW_PRIVATE_TARGETS/],
   ['rebalance', 'TABLE_NAME', undefined, /TABLE_NAME/],
   ['get-campaign-policy', 'TABLE_NAME', undefined, /TABLE_NAME/],
   ['put-campaign-policy', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
   ['put-campaign-policy', 'WFM_QUEUE_URL', 'not a url', /WFM_QUEUE_URL/],
   ['put-campaign-policy', 'MAX_BODY_BYTES', '0', /MAX_BODY_BYTES/],
-  ['delete-campaign-policy', 'WFM_ENDPOINTS', '[{"name":"wfm"}]', /WFM_ENDPOINTS/],
+  ['delete-campaign-policy', 'WFM_QUEUE_URL', 'not a url', /WFM_QUEUE_URL/],
 ];
 
 describe('handler environment', () => {

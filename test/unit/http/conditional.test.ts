@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entityTag, parseIfMatch, parseIfNoneMatch } from '../../../lib/http/conditional.ts';
-import { booleanParam, isProblem, pageParams } from '../../../lib/http/query.ts';
+import { booleanParam, isProblem } from '../../../lib/http/query.ts';
 
 describe('entity tags of versions', () => {
   it('quotes the version', () => {
@@ -32,15 +32,5 @@ describe('query parameters', () => {
       const result = booleanParam({ force: value }, 'force', false);
       expect(isProblem(result) && result.status, value).toBe(400);
     }
-  });
-
-  it('reads a page: limit 1–100, default 50, and a cursor', () => {
-    expect(pageParams(undefined)).toEqual({ limit: 50 });
-    expect(pageParams({ limit: '100', cursor: 'abc' })).toEqual({ limit: 100, cursor: 'abc' });
-    for (const limit of ['0', '101', '-1', '1.5', 'ten', '', '1e2', '0050']) {
-      const result = pageParams({ limit });
-      expect(isProblem(result) && result.status, limit).toBe(400);
-    }
-    expect(isProblem(pageParams({ cursor: '' }))).toBe(true);
   });
 });

@@ -81,6 +81,14 @@ describe('OpenAPI document', () => {
       'DELETE /campaigns/{campaignId}': ['campaigns:admin'],
       'GET /campaigns/{campaignId}/versions': ['campaigns:admin'],
       'GET /health': [],
+      'GET /webhooks/endpoints': ['webhooks:admin'],
+      'POST /webhooks/endpoints': ['webhooks:admin'],
+      'GET /webhooks/endpoints/{id}': ['webhooks:admin'],
+      'PATCH /webhooks/endpoints/{id}': ['webhooks:admin'],
+      'DELETE /webhooks/endpoints/{id}': ['webhooks:admin'],
+      'POST /webhooks/endpoints/{id}/rotate-secret': ['webhooks:admin'],
+      'GET /webhooks/endpoints/{id}/deliveries': ['webhooks:admin'],
+      'POST /webhooks/endpoints/{id}/replay': ['webhooks:admin'],
     });
   });
 });

@@ -3,6 +3,7 @@ import {
   buildAgentEvent,
   buildAssignmentEvent,
   buildCampaignEvent,
+  buildEndpointDisabledEvent,
   buildPolicyChangedEvent,
   buildWfmEvent,
   serializeWfmEvent,
@@ -15,7 +16,7 @@ const CAMPAIGN = '12345678-1234-1234-1234-123456789012';
 const TIME = new Date('2025-03-09T14:30:00.123Z');
 
 describe('event types', () => {
-  it('are exactly the ones in docs/architecture.md', () => {
+  it('are exactly the ones in docs/events.md', () => {
     expect([...WfmEventTypeSchema.options].sort()).toEqual(
       [
         'com.cxone-assignments.assignment.applied',
@@ -31,6 +32,7 @@ describe('event types', () => {
         'com.cxone-assignments.campaign.rebalanced',
         'com.cxone-assignments.campaign.agents_dropped',
         'com.cxone-assignments.campaign.policy_changed',
+        'com.cxone-assignments.endpoint.disabled',
       ].sort(),
     );
   });
@@ -305,5 +307,60 @@ describe('wfmEventId', () => {
     expect(wfmEventId('a', 'b')).not.toBe(wfmEventId('ab'));
     expect(wfmEventId('a.b', 'c')).not.toBe(wfmEventId('a', 'b.c'));
     expect(wfmEventId('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('endpoint.disabled', () => {
+  const disabledAt = new Date('2025-03-10T12:00:00Z');
+
+  it('carries the endpoint, why it was disabled and when, with one id per endpoint and disabling', () => {
+    const event = buildEndpointDisabledEvent({
+      endpointId: 'ep_0193c2a1f0b24c7d9e8f1a2b',
+      description: 'WFM A',
+      reason: 'failing',
+      disabledAt,
+      failingSince: new Date('2025-03-05T12:00:00Z'),
+    });
+    expect(event).toMatchObject({
+      type: 'com.cxone-assignments.endpoint.disabled',
+      subject: 'ep_0193c2a1f0b24c7d9e8f1a2b',
+      time: disabledAt.toISOString(),
+      data: {
+        endpointId: 'ep_0193c2a1f0b24c7d9e8f1a2b',
+        description: 'WFM A',
+        reason: 'failing',
+        disabledAt: disabledAt.toISOString(),
+        failingSince: '2025-03-05T12:00:00.000Z',
+      },
+    });
+    const again = buildEndpointDisabledEvent({
+      endpointId: 'ep_0193c2a1f0b24c7d9e8f1a2b',
+      description: 'WFM A',
+      reason: 'failing',
+      disabledAt,
+    });
+    expect(again.id).toBe(event.id);
+    expect(WfmEventSchema.parse(JSON.parse(serializeWfmEvent(event)))).toEqual(event);
+  });
+
+  it('is refused without its endpoint fields, and other events still need their assignment fields', () => {
+    const endpointEvent = {
+      specversion: '1.0',
+      id: 'e-1',
+      source: '/x',
+      type: 'com.cxone-assignments.endpoint.disabled',
+      time: disabledAt.toISOString(),
+      datacontenttype: 'application/json',
+      data: { endpointId: 'ep_1', reason: 'tired' },
+    };
+    const refused = WfmEventSchema.safeParse(endpointEvent);
+    expect(refused.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'data.description',
+      'data.disabledAt',
+      'data.reason',
+    ]);
+    const assignment = { ...endpointEvent, type: 'com.cxone-assignments.assignment.applied', data: {} };
+    const paths = WfmEventSchema.safeParse(assignment).error?.issues.map((issue) => issue.path.join('.'));
+    expect([...new Set(paths)].sort()).toEqual(['data.assignmentId', 'data.campaignId', 'data.status']);
   });
 });

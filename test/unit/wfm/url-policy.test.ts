@@ -214,3 +214,31 @@ describe('classifyIpAddress', () => {
     expect(() => classifyIpAddress('example.com')).toThrow(TypeError);
   });
 });
+
+describe('checkWebhookTarget, the local stack (loopbackOnly)', () => {
+  const local = { allowPrivate: true, loopbackOnly: true, resolve };
+
+  it('accepts http and https to loopback addresses and localhost names', async () => {
+    for (const url of ['http://127.0.0.1:4020/hooks', 'http://[::1]:4020/', 'https://localhost/x']) {
+      await expect(checkWebhookTarget(url, local), url).resolves.toMatchObject({ url: new URL(url) });
+    }
+  });
+
+  it('refuses private and public addresses, and any other name without looking it up', async () => {
+    lookups.length = 0;
+    for (const url of [
+      'http://10.1.2.3/',
+      'http://192.168.1.10/',
+      'https://93.184.215.14/',
+      'http://169.254.169.254/',
+    ]) {
+      await expect(checkWebhookTarget(url, local), url).rejects.toMatchObject({
+        reason: 'address_not_allowed',
+      });
+    }
+    for (const url of ['https://wfm.example.com/', 'http://loop.example.com/']) {
+      await expect(checkWebhookTarget(url, local), url).rejects.toMatchObject({ reason: 'host_not_allowed' });
+    }
+    expect(lookups).toEqual([]);
+  });
+});
