@@ -4,7 +4,7 @@
 // Every object is strict: unknown keys are rejected.
 import * as z from 'zod';
 import { isValidTimeZone } from './time-window.ts';
-import { MembershipModeSchema, PlanReasonSchema } from './vocabulary.ts';
+import { MembershipModeSchema, OnDriftSchema, PlanReasonSchema } from './vocabulary.ts';
 
 /** Codes of the refinements below (zod reports them as `custom` issues carrying `params.code`). */
 export const SchemaErrorCode = {
@@ -180,6 +180,17 @@ export const CampaignPolicySchema = z
         'only the agents of this campaign’s desired states and leaves every other member alone. `exclusive`: the ' +
         'skill holds exactly the desired set; anyone else is removed.',
     }),
+    driftCheckMinutes: z
+      .int()
+      .min(1)
+      .max(1440)
+      .optional()
+      .meta({ description: 'How often CXone is read and compared with the plan for now; 15 when absent.' }),
+    onDrift: OnDriftSchema.optional().meta({
+      description:
+        'When CXone differs from the plan: `repair` (when absent) reports the drift and converges again; `report` ' +
+        'only reports it (a `campaign.drift_detected` event).',
+    }),
   })
   .meta({
     id: 'CampaignPolicy',
@@ -198,6 +209,8 @@ export const CampaignPolicySchema = z
         callRateTarget: 8.5,
         capacityThreshold: 0.3,
         membership: 'managed',
+        driftCheckMinutes: 15,
+        onDrift: 'repair',
       },
     ],
   });

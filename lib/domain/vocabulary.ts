@@ -25,3 +25,10 @@ export type PlanReason = z.infer<typeof PlanReasonSchema>;
  */
 export const MembershipModeSchema = z.enum(['managed', 'exclusive']);
 export type MembershipMode = z.infer<typeof MembershipModeSchema>;
+
+/**
+ * What the service does when CXone differs from the plan for now (a hand edit, another tool): `repair` (the
+ * default) reports the drift and converges again; `report` only reports it.
+ */
+export const OnDriftSchema = z.enum(['repair', 'report']);
+export type OnDrift = z.infer<typeof OnDriftSchema>;
