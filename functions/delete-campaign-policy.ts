@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { DynamoPolicyStore } from '../lib/adapters/dynamo-policy-store.ts';
+import { DynamoScheduleIndex } from '../lib/adapters/dynamo-schedule-index.ts';
 import { SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
 import { deletePolicy } from '../lib/app/policies.ts';
 import { parseIfMatch } from '../lib/http/conditional.ts';
@@ -18,8 +19,10 @@ import { createLogger } from '../lib/runtime/observability.ts';
 
 const env = parseEnv(TableEnv.extend({ WFM_QUEUE_URL: z.string().url() }));
 const logger = createLogger();
+const dynamo = new DynamoDBClient({});
+const schedule = new DynamoScheduleIndex(dynamo, env.TABLE_NAME);
 const deps = {
-  policies: new DynamoPolicyStore(new DynamoDBClient({}), env.TABLE_NAME),
+  policies: new DynamoPolicyStore(dynamo, env.TABLE_NAME),
   wfm: new SqsWfmEventQueue(new SQSClient({}), env.WFM_QUEUE_URL),
   clock: { now: () => new Date() },
 };
@@ -31,6 +34,12 @@ async function remove(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const outcome = await deletePolicy(deps, { campaignId, ...(ifMatch === undefined ? {} : { ifMatch }) });
   switch (outcome.kind) {
     case 'deleted':
+      // A deleted campaign leaves the due index (the scheduler would also drop it when it next came due).
+      await schedule
+        .remove(campaignId)
+        .catch((error: unknown) =>
+          logger.error('could not remove the campaign from the due index', { error }),
+        );
       logger.info('campaign policy deleted', {
         audit: {
           action: 'policy.deleted',

@@ -11,8 +11,10 @@ import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { CxoneConverger } from '../lib/adapters/cxone-converger.ts';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
+import { DynamoScheduleIndex } from '../lib/adapters/dynamo-schedule-index.ts';
 import { SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
 import { SqsRedelivery } from '../lib/adapters/sqs-redelivery.ts';
+import { rescheduleCampaign } from '../lib/app/campaign-schedule.ts';
 import { type Delivery, dispatchAssignment } from '../lib/app/dispatch.ts';
 import { RetryLaterError } from '../lib/app/errors.ts';
 import { DispatchMessageSchema } from '../lib/app/messages.ts';
@@ -63,6 +65,13 @@ const deps = {
   clock: { now: () => new Date() },
   observer: dispatchObserver(logger, metrics),
 };
+/** After each dispatch the campaign's next due instant is stored (the plan it applied changes then). */
+const scheduling = {
+  index: new DynamoScheduleIndex(new DynamoDBClient({}), env.TABLE_NAME),
+  store: deps.store,
+  policyFor: deps.policyFor,
+  clock: deps.clock,
+};
 const processor = new SqsFifoPartialProcessorAsync();
 /** Redelivery after a failure: CXone's Retry-After (it may exceed this invocation's time), else backoff to 5 min. */
 const redeliveryPolicy = { baseSeconds: env.DISPATCH_RETRY_BASE_SECONDS, capSeconds: 300 };
@@ -85,7 +94,8 @@ async function dispatchRecord(record: SQSRecord, context: Context, redelivery: S
     const message = parseRecordBody(record, DispatchMessageSchema);
     logger.appendKeys({ assignmentId: message.assignmentId, campaignId: message.campaignId });
     const result = await dispatchAssignment(deps, message, delivery);
-    logger.info('dispatch done', { outcome: result.outcome });
+    const schedule = await rescheduleCampaign(scheduling, message.campaignId);
+    logger.info('dispatch done', { outcome: result.outcome, schedule });
   } catch (error) {
     const retryAfterMs = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
     // 0 after the last receive: SQS moves the message to the DLQ (its assignment is already marked failed).

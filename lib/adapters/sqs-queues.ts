@@ -4,6 +4,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { CampaignDueMessage, CampaignDueQueue } from '../app/campaign-schedule.ts';
 import type { DispatchMessage } from '../app/messages.ts';
 import type { DispatchQueue, WfmEventQueue } from '../app/ports.ts';
 import type { FanOutMessage, WfmDeliveryMessage } from '../app/webhook-model.ts';
@@ -51,6 +52,38 @@ async function sendBatches(sqs: SQSClient, queueUrl: string, bodies: readonly st
     if (out.Failed && out.Failed.length > 0) {
       const codes = out.Failed.map((f) => f.Code).join(', ');
       throw new QueueSendError(`${out.Failed.length} ${what} message(s) were not queued (${codes})`);
+    }
+  }
+}
+
+/** Batches of the campaigns-due queue in flight at once: a tick with many campaigns due is not 1 call at a time. */
+const DUE_BATCHES_IN_FLIGHT = 8;
+
+/** The scheduler's fan-out: one message per due campaign on a standard queue, so each is handled on its own. */
+export class SqsCampaignDueQueue implements CampaignDueQueue {
+  private readonly sqs: SQSClient;
+  private readonly queueUrl: string;
+
+  constructor(sqs: SQSClient, queueUrl: string) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+  }
+
+  async sendAll(messages: readonly CampaignDueMessage[]): Promise<void> {
+    const bodies = messages.map((m) => JSON.stringify(m));
+    const chunk = SQS_BATCH_LIMIT * DUE_BATCHES_IN_FLIGHT;
+    for (let start = 0; start < bodies.length; start += chunk) {
+      const slice = bodies.slice(start, start + chunk);
+      await Promise.all(
+        Array.from({ length: Math.ceil(slice.length / SQS_BATCH_LIMIT) }, (_, i) =>
+          sendBatches(
+            this.sqs,
+            this.queueUrl,
+            slice.slice(i * SQS_BATCH_LIMIT, (i + 1) * SQS_BATCH_LIMIT),
+            'campaign due',
+          ),
+        ),
+      );
     }
   }
 }

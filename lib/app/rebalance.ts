@@ -10,8 +10,6 @@ import type { AssignmentStatus } from './vocabulary.ts';
 export interface RebalanceDeps {
   store: AssignmentStore;
   queue: DispatchQueue;
-  /** Every configured campaign's policy (the policy store's list). */
-  policies(): Promise<readonly CampaignPolicy[]>;
   clock: Clock;
   newId?: () => string;
 }
@@ -39,18 +37,14 @@ function isStranded(record: AssignmentRecord, now: Date): boolean {
 }
 
 /**
- * For every configured campaign with a desired state: plan for now, and when the active set or proficiencies differ
- * from what was last applied, queue a dispatch (same FIFO group as submissions) that ends in a `rebalanced` event.
+ * One campaign with a desired state: plan for now, and when the active set or proficiencies differ from what was
+ * last applied, queue a dispatch (same FIFO group as submissions) that ends in a `rebalanced` event. The scheduler
+ * calls it for each campaign that is due (lib/app/campaign-due.ts).
  */
-export async function rebalanceCampaigns(deps: RebalanceDeps): Promise<CampaignRebalance[]> {
-  const results: CampaignRebalance[] = [];
-  for (const policy of await deps.policies()) {
-    results.push(await rebalanceCampaign(deps, policy));
-  }
-  return results;
-}
-
-async function rebalanceCampaign(deps: RebalanceDeps, policy: CampaignPolicy): Promise<CampaignRebalance> {
+export async function rebalanceCampaign(
+  deps: RebalanceDeps,
+  policy: CampaignPolicy,
+): Promise<CampaignRebalance> {
   const { campaignId } = policy;
   const state = await deps.store.getCampaignState(campaignId);
   if (!state) return { campaignId, action: 'no_desired_state' };

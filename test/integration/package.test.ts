@@ -43,7 +43,9 @@ const dispatchQueue = { 'Fn::GetAtt': ['DispatchQueue', 'Arn'] };
 const wfmQueue = { 'Fn::GetAtt': ['WfmEventsQueue', 'Arn'] };
 const wfmDlq = { 'Fn::GetAtt': ['WfmEventsDLQ', 'Arn'] };
 const webhookKey = { 'Fn::GetAtt': ['WebhookEndpointKey', 'Arn'] };
-const rebalanceFailures = { 'Fn::GetAtt': ['RebalanceFailuresQueue', 'Arn'] };
+const schedulerFailures = { 'Fn::GetAtt': ['SchedulerFailuresQueue', 'Arn'] };
+const campaignsDueQueue = { 'Fn::GetAtt': ['CampaignsDueQueue', 'Arn'] };
+const dueIndex = { 'Fn::Join': ['', [table, '/index/DueIndex']] };
 const cxoneSecret = { Ref: 'CxoneCredentialsSecret' };
 const wfmSecret = { Ref: 'WfmSigningSecret' };
 const alarmTopicArn = 'arn:aws:sns:us-east-1:123456789012:oncall';
@@ -64,7 +66,7 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
   ],
   DispatchAssignmentsLambdaFunction: [
     ...sqsEventSourceActions.map((a): [string, CfnValue] => [a, dispatchQueue]),
-    ...['GetItem', 'UpdateItem'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
+    ...['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
     ['secretsmanager:GetSecretValue', cxoneSecret],
     ['sqs:SendMessage', wfmQueue],
     ['sqs:ChangeMessageVisibility', dispatchQueue],
@@ -94,10 +96,19 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
     ['dynamodb:Query', table],
     ['sqs:SendMessage', wfmQueue],
   ],
-  RebalanceLambdaFunction: [
-    ...['GetItem', 'PutItem', 'UpdateItem', 'Query'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
+  SchedulerLambdaFunction: [
+    ['dynamodb:Query', dueIndex],
+    ['dynamodb:UpdateItem', table],
+    ['sqs:SendMessage', campaignsDueQueue],
+    ['sqs:SendMessage', schedulerFailures],
+  ],
+  CampaignDueLambdaFunction: [
+    ...sqsEventSourceActions.map((a): [string, CfnValue] => [a, campaignsDueQueue]),
+    ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'].map((a): [string, CfnValue] => [
+      `dynamodb:${a}`,
+      table,
+    ]),
     ['sqs:SendMessage', dispatchQueue],
-    ['sqs:SendMessage', rebalanceFailures],
   ],
   GetCampaignPolicyLambdaFunction: [
     ['dynamodb:GetItem', table],
@@ -163,7 +174,8 @@ const expectedEnv: Record<string, string[]> = {
   WebhookEndpointsReadLambdaFunction: ['TABLE_NAME', 'WFM_EVENT_RETENTION_DAYS'],
   WebhookEndpointsWriteLambdaFunction: ['TABLE_NAME', 'WFM_ENDPOINT_KEY_ID', 'WFM_ALLOW_PRIVATE_TARGETS'],
   WebhookEndpointReplayLambdaFunction: ['TABLE_NAME', 'WFM_QUEUE_URL', 'WFM_EVENT_RETENTION_DAYS'],
-  RebalanceLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'POLICY_CACHE_SECONDS'],
+  SchedulerLambdaFunction: ['TABLE_NAME', 'CAMPAIGNS_DUE_QUEUE_URL'],
+  CampaignDueLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'POLICY_CACHE_SECONDS'],
   GetCampaignPolicyLambdaFunction: ['TABLE_NAME'],
   PutCampaignPolicyLambdaFunction: [
     'TABLE_NAME',
@@ -285,7 +297,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('defines the thirteen functions of the architecture on nodejs24.x and arm64', () => {
+  it('defines the fourteen functions of the architecture on nodejs24.x and arm64', () => {
     const fns = functionsOf(template);
     expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(expectedGrants).sort());
     for (const [, fn] of fns) {
@@ -397,7 +409,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     const worstCase = DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS.length * MAX_RETRY_WAIT_SECONDS;
     expect(scheduleSpanSeconds(DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS)).toBeLessThan(worstCase);
     expect(Number(queue.MessageRetentionPeriod)).toBeGreaterThan(worstCase);
-    for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ']) {
+    for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ', 'CampaignsDueDLQ']) {
       expect(resourceOf(template, dlq).Properties.MessageRetentionPeriod).toBe(1209600);
     }
     for (const [id, q] of resourcesOfType(template, 'AWS::SQS::Queue')) {
@@ -405,7 +417,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     }
   });
 
-  it('consumes both queues in batches of 10 with ReportBatchItemFailures and visibility >= 6x the timeout', () => {
+  it('consumes the three queues in batches of 10 with ReportBatchItemFailures and visibility >= 6x the timeout', () => {
     const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
     const consumers = new Map<string, string>();
     for (const [, mapping] of mappings) {
@@ -423,6 +435,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     expect(Object.fromEntries(consumers)).toEqual({
       DispatchQueue: 'DispatchAssignmentsLambdaFunction',
       WfmEventsQueue: 'DeliverWfmWebhookLambdaFunction',
+      CampaignsDueQueue: 'CampaignDueLambdaFunction',
     });
   });
 
@@ -435,27 +448,51 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       ]),
     );
     // dispatchMaxConcurrency at its default, wfmMaxConcurrency given on the command line.
-    expect(caps).toEqual({ DispatchQueue: 5, WfmEventsQueue: 3 });
+    expect(caps).toEqual({ DispatchQueue: 5, WfmEventsQueue: 3, CampaignsDueQueue: 5 });
   });
 
-  it('runs the rebalance on an EventBridge rate schedule', () => {
+  it('runs the scheduler every minute on an EventBridge cron schedule', () => {
     const rules = resourcesOfType(template, 'AWS::Events::Rule');
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0] as [string, CfnResource];
-    expect(rule.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(rule.Properties.ScheduleExpression).toBe('cron(* * * * ? *)');
     expect(rule.Properties.State).toBe('ENABLED');
     const targets = rule.Properties.Targets as { Arn: CfnValue }[];
-    expect(targets.map((t) => t.Arn)).toEqual([{ 'Fn::GetAtt': ['RebalanceLambdaFunction', 'Arn'] }]);
+    expect(targets.map((t) => t.Arn)).toEqual([{ 'Fn::GetAtt': ['SchedulerLambdaFunction', 'Arn'] }]);
   });
 
-  it('sends a failed rebalance run, unretried, to its failures queue (14 days, SSE)', () => {
+  it('indexes the campaigns by due time in a sparse DueIndex, sharded by dueShard', () => {
+    const tableProps = resourceOf(template, 'AssignmentsTable').Properties;
+    expect(tableProps.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'DueIndex',
+        KeySchema: [
+          { AttributeName: 'dueShard', KeyType: 'HASH' },
+          { AttributeName: 'dueAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['campaignId', 'lastDriftCheckAt'] },
+      },
+    ]);
+  });
+
+  it('fans due campaigns out on a standard queue whose failures go to a DLQ after 3 receives', () => {
+    const queue = resourceOf(template, 'CampaignsDueQueue').Properties;
+    expect(queue.FifoQueue).toBeUndefined();
+    expect(queue.QueueName).toBe('cxone-assignments-ci-campaigns-due');
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['CampaignsDueDLQ', 'Arn'] },
+      maxReceiveCount: 3,
+    });
+  });
+
+  it('retries a failed scheduler run twice, then sends it to its failures queue (14 days, SSE)', () => {
     const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig');
-    expect(configs.map(([, c]) => c.Properties.FunctionName)).toEqual([{ Ref: 'RebalanceLambdaFunction' }]);
+    expect(configs.map(([, c]) => c.Properties.FunctionName)).toEqual([{ Ref: 'SchedulerLambdaFunction' }]);
     const [, config] = configs[0] as [string, CfnResource];
-    expect(config.Properties.MaximumRetryAttempts).toBe(0);
-    expect(config.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: rebalanceFailures } });
-    const queue = resourceOf(template, 'RebalanceFailuresQueue').Properties;
-    expect(queue.QueueName).toBe('cxone-assignments-ci-rebalance-failures');
+    expect(config.Properties.MaximumRetryAttempts).toBe(2);
+    expect(config.Properties.DestinationConfig).toEqual({ OnFailure: { Destination: schedulerFailures } });
+    const queue = resourceOf(template, 'SchedulerFailuresQueue').Properties;
+    expect(queue.QueueName).toBe('cxone-assignments-ci-scheduler-failures');
     expect(queue.MessageRetentionPeriod).toBe(1209600);
     expect(queue.SqsManagedSseEnabled).toBe(true);
   });
@@ -538,7 +575,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     expect(leadingKeys('PutCampaignPolicyLambdaFunction')).toEqual([
       ['POLICIES', 'POLICY#*', 'SKILL#*', 'CAMPAIGN#*', 'ASSIGNMENT#*'],
     ]);
-    expect(leadingKeys('DeleteCampaignPolicyLambdaFunction')).toEqual([['POLICIES', 'SKILL#*']]);
+    expect(leadingKeys('DeleteCampaignPolicyLambdaFunction')).toEqual([['POLICIES', 'SKILL#*', 'CAMPAIGN#*']]);
   });
 
   it('creates the table and the two secrets with stable logical ids and no secret values', () => {
@@ -580,7 +617,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       expect(alarm?.TreatMissingData).toBe('notBreaching');
       return alarm as Record<string, CfnValue>;
     };
-    for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ', 'RebalanceFailuresQueue']) {
+    for (const dlq of ['DispatchDLQ', 'WfmEventsDLQ', 'CampaignsDueDLQ', 'SchedulerFailuresQueue']) {
       const depth = expectOne('AWS/SQS', 'ApproximateNumberOfMessagesVisible', {
         'Fn::GetAtt': [dlq, 'QueueName'],
       });
@@ -611,7 +648,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
         expect(alarm, `${fnId} ${metric}`).toMatchObject({ Threshold: 0, Period: 300, Statistic: 'Sum' });
       }
     }
-    expect(alarms).toHaveLength(3 * 2 + 2 + 1 + 1 + 1 + 2 * functionsOf(template).length);
+    expect(alarms).toHaveLength(4 * 2 + 2 + 1 + 1 + 1 + 2 * functionsOf(template).length);
   });
 
   it('notifies the alarm topic and the given topic from every alarm, and subscribes the given e-mail', () => {
@@ -634,7 +671,8 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       'WebhookEndpointKey',
       'DispatchDLQ',
       'WfmEventsDLQ',
-      'RebalanceFailuresQueue',
+      'CampaignsDueDLQ',
+      'SchedulerFailuresQueue',
     ]) {
       const resource = resourceOf(template, id);
       expect([resource.DeletionPolicy, resource.UpdateReplacePolicy], id).toEqual(['Retain', 'Retain']);
@@ -665,7 +703,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
 
   it('zips every function under 400 KiB with its ESM handler and a map of our code only, no policies file', async () => {
     const zips = (await readdir(outDir)).filter((f) => f.endsWith('.zip')).sort();
-    expect(zips).toHaveLength(13);
+    expect(zips).toHaveLength(14);
     for (const [, fn] of functionsOf(template)) {
       const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.mjs`;
       const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;
@@ -857,7 +895,8 @@ describe('alarm targets of a stage', () => {
         'CxoneCredentialsSecret',
         'AssignmentsTable',
         'DispatchDLQ',
-        'RebalanceFailuresQueue',
+        'CampaignsDueDLQ',
+        'SchedulerFailuresQueue',
       ]) {
         expect(definition.resources[id]?.DeletionPolicy, id).toBe('Delete');
       }

@@ -1,8 +1,8 @@
 // A single DynamoDB table behind aws-sdk-client-mock's DocumentClient stub, for the handler tests: Get, Put, Update,
 // Delete, Query and TransactWrite with the expression forms the adapters in lib/adapters use (SET incl. if_not_exists,
 // REMOVE, ADD; attribute_exists / attribute_not_exists, `=`, IN, AND, OR without parentheses; key conditions
-// `pk = :v` with an optional `AND begins_with(sk, :p)`). Anything else throws, so a test never passes on an
-// expression this fake does not understand.
+// `pk = :v` with an optional `AND begins_with(sk, :p)`; on a sparse index `hash = :v AND range <= :w`). Anything
+// else throws, so a test never passes on an expression this fake does not understand.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -192,6 +192,7 @@ export class FakeDynamoTable {
 
   /** One partition, sorted by sk (descending with ScanIndexForward false), paged like DynamoDB with Limit. */
   private query(input: QueryCommandInput) {
+    if (input.IndexName !== undefined) return this.queryIndex(input);
     const condition = input.KeyConditionExpression ?? '';
     const match = /^pk = (:\w+)(?: AND begins_with\(sk, (:\w+)\))?$/.exec(condition);
     if (!match?.[1] || input.FilterExpression !== undefined) throw new UnsupportedExpressionError(condition);
@@ -216,6 +217,36 @@ export class FakeDynamoTable {
       Items: page.map(copy),
       Count: page.length,
       ...(items.length >= limit && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
+    };
+  }
+
+  /**
+   * A sparse global secondary index: the items that have both key attributes, `hash = :v AND range <= :w`, sorted
+   * by the range key (then the table keys), paged with Limit like DynamoDB.
+   */
+  private queryIndex(input: QueryCommandInput) {
+    const condition = input.KeyConditionExpression ?? '';
+    const match = /^(\w+) = (:\w+) AND (\w+) <= (:\w+)$/.exec(condition);
+    if (!match || input.FilterExpression !== undefined) throw new UnsupportedExpressionError(condition);
+    const [, hash = '', hashValue = '', range = '', rangeValue = ''] = match;
+    const wanted = placeholderValue(hashValue, input.ExpressionAttributeValues);
+    const until = String(placeholderValue(rangeValue, input.ExpressionAttributeValues));
+    const order = (item: Item) => `${String(item[range])}\u0000${String(item.pk)}\u0000${String(item.sk)}`;
+    let items = [...this.items.values()]
+      .filter((item) => item[hash] === wanted && item[range] !== undefined && String(item[range]) <= until)
+      .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+    const start = input.ExclusiveStartKey;
+    if (start) items = items.filter((item) => order(item) > order(start));
+    const limit = input.Limit ?? Number.POSITIVE_INFINITY;
+    const page = items.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      $metadata: {},
+      Items: page.map(copy),
+      Count: page.length,
+      ...(items.length > limit && last
+        ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk, [hash]: last[hash], [range]: last[range] } }
+        : {}),
     };
   }
 

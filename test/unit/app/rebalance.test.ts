@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AssignmentRecord } from '../../../lib/app/model.ts';
-import { type RebalanceDeps, rebalanceCampaigns } from '../../../lib/app/rebalance.ts';
+import { type CampaignRebalance, type RebalanceDeps, rebalanceCampaign } from '../../../lib/app/rebalance.ts';
 import { planActiveAgents, toSkillAssignments } from '../../../lib/domain/planner.ts';
 import type { CampaignPolicy, Submission } from '../../../lib/domain/schemas.ts';
 import { FixedClock } from '../../support/clock.ts';
@@ -37,10 +37,15 @@ function setup(now: Date, policies: CampaignPolicy[] = [POLICY], store = new InM
     store,
     queue,
     clock: new FixedClock(now),
-    policies: async () => policies,
     newId: () => `rb-${++ids}`,
   };
-  return { store, queue, rebalance: () => rebalanceCampaigns(deps) };
+  /** Each configured campaign in turn, as the scheduler hands them over when they are due. */
+  const rebalance = async () => {
+    const results: CampaignRebalance[] = [];
+    for (const policy of policies) results.push(await rebalanceCampaign(deps, policy));
+    return results;
+  };
+  return { store, queue, rebalance };
 }
 
 /** The campaign's latest assignment in `status`, with what was applied to CXone when it was planned at `appliedAt`. */
@@ -59,7 +64,7 @@ function seedLatest(
   store.seed(record, lastApplied ? { lastApplied } : {});
 }
 
-describe('rebalanceCampaigns', () => {
+describe('rebalanceCampaign', () => {
   it('skips a campaign that has no desired state', async () => {
     const { queue, rebalance } = setup(NOON);
     expect(await rebalance()).toEqual([{ campaignId: CAMPAIGN_ID, action: 'no_desired_state' }]);

@@ -9,7 +9,8 @@ const handlers = {
   health: () => import('../../../functions/health.ts'),
   'dispatch-assignments': () => import('../../../functions/dispatch-assignments.ts'),
   'deliver-wfm-webhook': () => import('../../../functions/deliver-wfm-webhook.ts'),
-  rebalance: () => import('../../../functions/rebalance.ts'),
+  scheduler: () => import('../../../functions/scheduler.ts'),
+  'campaign-due': () => import('../../../functions/campaign-due.ts'),
   'get-campaign-policy': () => import('../../../functions/get-campaign-policy.ts'),
   'put-campaign-policy': () => import('../../../functions/put-campaign-policy.ts'),
   'delete-campaign-policy': () => import('../../../functions/delete-campaign-policy.ts'),
@@ -37,7 +38,12 @@ const VALID: Record<HandlerName, Record<string, string>> = {
     WFM_SECRET_ID: 'wfm/signing',
     WFM_ENDPOINT_KEY_ID: 'alias/webhook-endpoints',
   },
-  rebalance: { TABLE_NAME, DISPATCH_QUEUE_URL },
+  scheduler: {
+    TABLE_NAME,
+    CAMPAIGNS_DUE_QUEUE_URL:
+      'https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-campaigns-due',
+  },
+  'campaign-due': { TABLE_NAME, DISPATCH_QUEUE_URL },
   'get-campaign-policy': { TABLE_NAME },
   'put-campaign-policy': {
     TABLE_NAME,
@@ -69,7 +75,8 @@ const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
   ['webhook-endpoints-write', 'WFM_ENDPOINT_KEY_ID', undefined, /WFM_ENDPOINT_KEY_ID/],
   ['webhook-endpoint-replay', 'WFM_QUEUE_URL', 'not a url', /WFM_QUEUE_URL/],
   ['deliver-wfm-webhook', 'WFM_ALLOW_PRIVATE_TARGETS', 'yes', /WFM_ALLOW_PRIVATE_TARGETS/],
-  ['rebalance', 'TABLE_NAME', undefined, /TABLE_NAME/],
+  ['scheduler', 'CAMPAIGNS_DUE_QUEUE_URL', 'not a url', /CAMPAIGNS_DUE_QUEUE_URL/],
+  ['campaign-due', 'TABLE_NAME', undefined, /TABLE_NAME/],
   ['get-campaign-policy', 'TABLE_NAME', undefined, /TABLE_NAME/],
   ['put-campaign-policy', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
   ['put-campaign-policy', 'WFM_QUEUE_URL', 'not a url', /WFM_QUEUE_URL/],
