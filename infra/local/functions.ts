@@ -34,6 +34,8 @@ export interface ScheduleTrigger {
   expression: string;
   /** Seconds between runs for `rate(...)`; undefined for `cron(...)`. */
   rateSeconds?: number;
+  /** `cron(* * * * ? *)`: at second 0 of every minute. */
+  everyMinute: boolean;
   /** EventBridge `input`: replaces the Scheduled Event when set. */
   input?: unknown;
 }
@@ -177,6 +179,7 @@ function schedulesOf(event: unknown): ScheduleTrigger[] {
     .map((expression) => ({
       expression,
       rateSeconds: rateSeconds(expression),
+      everyMinute: isEveryMinute(expression),
       input: parseInput(spec.input),
     }));
 }
@@ -191,6 +194,11 @@ function parseInput(input: unknown): unknown {
 }
 
 const UNIT_SECONDS: Record<string, number> = { minute: 60, hour: 3600, day: 86_400 };
+
+/** `cron(* * * * ? *)`, the only cron expression the local stack runs (at second 0 of each minute). */
+export function isEveryMinute(expression: string): boolean {
+  return /^cron\(\s*\*\s+\*\s+\*\s+\*\s+\?\s+\*\s*\)$/.test(expression.trim());
+}
 
 /** `rate(5 minutes)` → 300; undefined for cron or anything else. */
 export function rateSeconds(expression: string): number | undefined {

@@ -1,13 +1,17 @@
-// EventBridge schedules, locally: invokes a function with a `Scheduled Event` every interval. Like a rate rule,
-// the first run is one interval after the start; runs never overlap (the next is due one interval after the last
-// one ended).
+// EventBridge schedules, locally: invokes a function with a `Scheduled Event` every interval, or, for a
+// `cron(* * * * ? *)` rule, at second 0 of every wall-clock minute as EventBridge does. Like a rate rule, the first
+// run is one interval after the start (a minute rule: the next minute's second 0); runs never overlap (the next is
+// due one interval after the last one ended, or at the first second 0 after it ended).
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { Invocation } from './lambda-runtime.ts';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './moto.ts';
 
 export interface SchedulerOptions {
+  /** Seconds between runs; ignored when `everyMinute` is set. */
   intervalSeconds: number;
+  /** Run at second 0 of each wall-clock minute (a `cron(* * * * ? *)` rule). */
+  everyMinute?: boolean;
   ruleName: string;
   /** EventBridge `input`: sent instead of the Scheduled Event when set. */
   input?: unknown;
@@ -35,6 +39,13 @@ export function scheduledEvent(ruleName: string, now = new Date()): ScheduledEve
   };
 }
 
+const MINUTE_MS = 60_000;
+
+/** From `nowMs` to the next second 0 of a wall-clock minute (a whole minute when exactly on one). */
+export function msToNextMinute(nowMs: number): number {
+  return MINUTE_MS - (nowMs % MINUTE_MS);
+}
+
 export function startScheduler(options: SchedulerOptions): Scheduler {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -49,9 +60,12 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   };
   const schedule = () => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      running = run().finally(schedule);
-    }, options.intervalSeconds * 1000);
+    timer = setTimeout(
+      () => {
+        running = run().finally(schedule);
+      },
+      options.everyMinute ? msToNextMinute(Date.now()) : options.intervalSeconds * 1000,
+    );
   };
   const run = async () => {
     const event = options.input ?? scheduledEvent(options.ruleName);

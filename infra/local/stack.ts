@@ -47,7 +47,10 @@ export interface LocalStackOptions {
   cxoneSandboxPort?: number;
   wfmReceiverPort?: number;
   motoPort?: number;
-  /** Overrides the schedule's rate from serverless.yml. */
+  /**
+   * Runs the scheduler every this many seconds instead of at second 0 of each minute (serverless.yml's cron); a
+   * test that wants no scheduled runs passes a large value.
+   */
   rebalanceIntervalSeconds?: number;
   /** A JSON file of more campaign policies, imported with config/campaign-policies.json. */
   extraPoliciesFile?: string;
@@ -337,6 +340,7 @@ function startSchedulers(
       startScheduler({
         intervalSeconds:
           options.rebalanceIntervalSeconds ?? schedule.rateSeconds ?? DEFAULT_REBALANCE_INTERVAL_SECONDS,
+        everyMinute: options.rebalanceIntervalSeconds === undefined && schedule.everyMinute,
         ruleName: `${lambda.fn.name}-schedule-${index + 1}`,
         input: schedule.input,
         invoke: (event) => lambda.invoke(event),

@@ -8,7 +8,7 @@ import {
   UnresolvableReferenceError,
   UnsupportedIntrinsicError,
 } from '../../../infra/local/cloudformation.ts';
-import { describeFunctions, rateSeconds } from '../../../infra/local/functions.ts';
+import { describeFunctions, isEveryMinute, rateSeconds } from '../../../infra/local/functions.ts';
 import { queueAttributesOf } from '../../../infra/local/resources.ts';
 import { parseServiceDefinition } from '../../../infra/local/service-definition.ts';
 
@@ -169,8 +169,8 @@ describe('describeFunctions', () => {
       { queueArn: queue.attributes.Arn, batchSize: 5, reportBatchItemFailures: true, maximumConcurrency: 3 },
     ]);
     expect(worker?.schedules).toEqual([
-      { expression: 'rate(5 minutes)', rateSeconds: 300, input: { a: 1 } },
-      { expression: 'cron(0 12 * * ? *)', rateSeconds: undefined, input: { a: 1 } },
+      { expression: 'rate(5 minutes)', rateSeconds: 300, everyMinute: false, input: { a: 1 } },
+      { expression: 'cron(0 12 * * ? *)', rateSeconds: undefined, everyMinute: false, input: { a: 1 } },
     ]);
   });
 });
@@ -181,5 +181,11 @@ describe('rateSeconds', () => {
     expect(rateSeconds('rate(2 hours)')).toBe(7200);
     expect(rateSeconds('rate(1 day)')).toBe(86_400);
     expect(rateSeconds('cron(0 12 * * ? *)')).toBeUndefined();
+  });
+
+  it('knows the every-minute cron rule the scheduler runs on', () => {
+    expect(isEveryMinute('cron(* * * * ? *)')).toBe(true);
+    expect(isEveryMinute('cron(0 12 * * ? *)')).toBe(false);
+    expect(isEveryMinute('rate(1 minute)')).toBe(false);
   });
 });

@@ -1,8 +1,46 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Invocation } from '../../../infra/local/lambda-runtime.ts';
-import { startScheduler } from '../../../infra/local/scheduler.ts';
+import { msToNextMinute, startScheduler } from '../../../infra/local/scheduler.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterEach(() => vi.useRealTimers());
+
+describe('startScheduler every minute (a cron(* * * * ? *) rule)', () => {
+  it('runs at second 0 of each wall-clock minute, as EventBridge does', async () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2026-03-10T15:59:42.250Z'));
+    const runs: { at: string; time: unknown }[] = [];
+    const scheduler = startScheduler({
+      intervalSeconds: 300,
+      everyMinute: true,
+      ruleName: 'svc-local-scheduler-schedule-1',
+      invoke: async (event): Promise<Invocation> => {
+        runs.push({ at: new Date().toISOString(), time: (event as { time: unknown }).time });
+        // A slow run: the next starts at the first second 0 after it ended.
+        if (runs.length === 2) await new Promise((resolve) => setTimeout(resolve, 75_000));
+        return { ok: true, value: undefined, durationMs: 0 };
+      },
+    });
+    await vi.advanceTimersByTimeAsync(17_749);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(runs).toEqual([{ at: '2026-03-10T16:00:00.000Z', time: '2026-03-10T16:00:00Z' }]);
+    await vi.advanceTimersByTimeAsync(4 * 60_000);
+    await scheduler.stop();
+    expect(runs.map((r) => r.at)).toEqual([
+      '2026-03-10T16:00:00.000Z',
+      '2026-03-10T16:01:00.000Z',
+      '2026-03-10T16:03:00.000Z',
+      '2026-03-10T16:04:00.000Z',
+    ]);
+  });
+
+  it('waits a whole minute from exactly second 0', () => {
+    expect(msToNextMinute(Date.parse('2026-03-10T16:00:00.000Z'))).toBe(60_000);
+    expect(msToNextMinute(Date.parse('2026-03-10T16:00:59.999Z'))).toBe(1);
+  });
+});
 
 describe('startScheduler', () => {
   it('invokes with EventBridge Scheduled Events, never overlapping, and stops after the run in progress', async () => {
