@@ -1,6 +1,7 @@
-// The local stack over HTTP only: the scheduled rebalance activates and deactivates agents as their windows open
-// and close (windows picked relative to the current time), and a second desired state queued behind a dispatch in
-// flight supersedes the first.
+// The local stack over HTTP only: the scheduler (at second 0 of every minute, real minutes) re-plans a campaign at
+// the minute its agents' windows open and close (windows picked relative to the current time), so the agent is
+// active in CXone within 30 s of the opening; and a second desired state queued behind a dispatch in flight
+// supersedes the first.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +122,6 @@ beforeAll(async () => {
     wfmReceiverPort: 0,
     motoPort: 0,
     extraPoliciesFile: extraPolicies,
-    rebalanceIntervalSeconds: 2,
     env: { POWERTOOLS_LOG_LEVEL: 'ERROR', CXONE_RATE_LIMIT_PER_SECOND: '100' },
   });
 }, 240_000);
@@ -131,8 +131,8 @@ afterAll(async () => {
   if (policiesDir) await rm(policiesDir, { recursive: true, force: true });
 });
 
-describe('scheduled rebalance on the local stack', () => {
-  it('deactivates the agent whose window closes and activates the one whose window opens', async () => {
+describe('the minute scheduler on the local stack', () => {
+  it('at the minute the windows swap, deactivates one agent and activates the other within 30 s', async () => {
     const boundary = nextBoundary();
     const closing = 'agent-uuid-010';
     const opening = 'agent-uuid-011';
@@ -148,18 +148,22 @@ describe('scheduled rebalance on the local stack', () => {
       { userId: opening, isActive: false },
     ]);
 
-    // Several rebalance runs before the boundary find nothing to change.
+    // Nothing changes before the boundary: the campaign is not due until then.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, boundary - Date.now() - 1_000)));
     const rebalancedEarly = (await receivedEvents()).filter(
       ({ event }) => event.type.endsWith('campaign.rebalanced') && event.data.campaignId === ROLLING_CAMPAIGN,
     );
     expect(rebalancedEarly).toEqual([]);
+    expect((await skillMembers(ROLLING_SKILL)).find((m) => m.userId === opening)?.isActive).toBe(false);
 
     const after = await until('the windows to swap in CXone', 60_000, async () => {
       const members = await skillMembers(ROLLING_SKILL);
       const active = members.filter((m) => m.isActive).map((m) => m.userId);
       return active.length === 1 && active[0] === opening ? members : undefined;
     });
+    // As a user would check: the sandbox shows the agent active at most 30 s after the window opened.
+    const lagMs = Date.now() - boundary;
+    expect(lagMs).toBeLessThanOrEqual(30_000);
     expect(after).toEqual([
       { userId: closing, isActive: false },
       { userId: opening, isActive: true },
