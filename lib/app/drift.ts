@@ -1,0 +1,159 @@
+// The drift check of one campaign: read its CXone skill, compare it with the plan for now, and (when acting) tell WFM
+// and queue a `repair` converge. The same check answers GET /campaigns/{campaignId}/drift, acting on nothing.
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { type DriftDifference, DriftDifferenceSchema, skillDrift } from '../domain/drift.ts';
+import { onDriftOf } from '../domain/drift-policy.ts';
+import { membershipOf } from '../domain/membership.ts';
+import { planActiveAgents, toSkillAssignments } from '../domain/planner.ts';
+import { buildDriftDetectedEvent } from '../wfm/cloudevents.ts';
+import type { AssignmentRecord, CampaignState } from './model.ts';
+import type {
+  AssignmentStore,
+  Clock,
+  DispatchQueue,
+  PolicySource,
+  SkillReader,
+  WfmEventQueue,
+} from './ports.ts';
+import { isFinalStatus } from './vocabulary.ts';
+
+export { type DriftDifference, DriftDifferenceSchema } from '../domain/drift.ts';
+
+export const DriftReportSchema = z
+  .strictObject({
+    campaignId: z.string(),
+    checkedAt: z.iso.datetime(),
+    inSync: z.boolean().meta({ description: 'No difference (members hidden from the access key aside).' }),
+    differences: z.array(DriftDifferenceSchema),
+    hiddenAgents: z.int().min(0).meta({
+      description: 'Members of the skill CXone did not show the access key: they could not be compared.',
+    }),
+  })
+  .meta({ id: 'DriftReport', description: 'The campaign’s CXone skill compared with the plan for now.' });
+export type DriftReport = z.infer<typeof DriftReportSchema>;
+
+/** What an acting check did about a difference. */
+export const DriftActionSchema = z.enum(['none', 'reported', 'repair_queued', 'repair_pending']);
+export type DriftAction = z.infer<typeof DriftActionSchema>;
+
+export type DriftCheckOutcome =
+  | { kind: 'unknown_campaign' }
+  | { kind: 'no_desired_state' }
+  | { kind: 'checked'; report: DriftReport; action: DriftAction; assignmentId?: string };
+
+/** An audit line per acting check that found drift. */
+export interface DriftObserver {
+  audit(entry: { action: string; campaignId: string; [detail: string]: unknown }): void;
+}
+
+export interface DriftDeps {
+  policies: Pick<PolicySource, 'policyFor'>;
+  store: AssignmentStore;
+  skills: SkillReader;
+  wfm: WfmEventQueue;
+  queue: DispatchQueue;
+  clock: Clock;
+  newId?: () => string;
+  observer?: DriftObserver;
+}
+
+/** How long the CXone read may take when the caller sets no deadline. */
+export const DEFAULT_DRIFT_READ_MS = 20_000;
+
+/**
+ * Reads the campaign's skill and compares it with the plan for now (see skillDrift). With `act: false` nothing is
+ * written or sent. With `act: true` and a difference: a `repair` assignment is queued when the policy's `onDrift`
+ * is `repair` and the campaign's latest assignment is final (`repair_pending` otherwise: that one converges anyway),
+ * then `campaign.drift_detected` is sent and audited. CXone errors come as RetryLaterError / PermanentRefusalError.
+ */
+export async function checkCampaignDrift(
+  deps: DriftDeps,
+  campaignId: string,
+  options: { act: boolean; deadline?: number },
+): Promise<DriftCheckOutcome> {
+  const policy = await deps.policies.policyFor(campaignId);
+  if (!policy) return { kind: 'unknown_campaign' };
+  const state = await deps.store.getCampaignState(campaignId);
+  if (!state) return { kind: 'no_desired_state' };
+  const now = deps.clock.now();
+  const checkId = (deps.newId ?? randomUUID)();
+  const read = await deps.skills.readSkill(
+    { campaignId, skillId: policy.cxoneSkillId },
+    { correlationId: checkId, deadline: options.deadline ?? now.getTime() + DEFAULT_DRIFT_READ_MS },
+  );
+  const differences = skillDrift({
+    planned: toSkillAssignments(planActiveAgents(policy, state.desired, now)),
+    members: read.members,
+    hiddenAgents: read.hiddenAgents,
+    scope: { mode: membershipOf(policy), managed: state.managedAgents ?? [] },
+    lastApplied: state.lastApplied?.assignments ?? [],
+  });
+  const report: DriftReport = {
+    campaignId,
+    checkedAt: now.toISOString(),
+    inSync: differences.length === 0,
+    differences,
+    hiddenAgents: read.hiddenAgents,
+  };
+  if (!options.act || report.inSync) return { kind: 'checked', report, action: 'none' };
+
+  const action =
+    onDriftOf(policy) === 'repair' ? await queueRepair(deps, state, differences, checkId, now) : 'reported';
+  const assignmentId = action === 'repair_queued' ? checkId : undefined;
+  await deps.wfm.sendAll([
+    buildDriftDetectedEvent({
+      campaignId,
+      differences,
+      hiddenAgents: read.hiddenAgents,
+      checkedAt: now,
+      ...(assignmentId ? { assignmentId } : {}),
+    }),
+  ]);
+  deps.observer?.audit({
+    action: 'campaign.drift_detected',
+    campaignId,
+    outcome: action,
+    differences: differences.length,
+    hiddenAgents: read.hiddenAgents,
+    ...(assignmentId ? { assignmentId } : {}),
+  });
+  return { kind: 'checked', report, action, ...(assignmentId ? { assignmentId } : {}) };
+}
+
+/**
+ * A `repair` that replaces the latest assignment while that one is final and still the latest. Differences only about
+ * agents the latest assignment could not make as planned (CXone refused them, or load balancing dropped them) are
+ * reported without a repair: it would meet the same answer at every check.
+ */
+async function queueRepair(
+  deps: DriftDeps,
+  state: CampaignState,
+  differences: readonly DriftDifference[],
+  assignmentId: string,
+  now: Date,
+): Promise<DriftAction> {
+  const latest = await deps.store.getAssignment(state.latestAssignmentId);
+  if (latest && !isFinalStatus(latest.status)) return 'repair_pending';
+  const settled = new Set([
+    ...(latest?.result?.failedAgents ?? []).map((failed) => failed.userId),
+    ...(latest?.result?.dropped ?? []),
+  ]);
+  if (differences.every((difference) => settled.has(difference.userId))) return 'reported';
+  const at = now.toISOString();
+  const record: AssignmentRecord = {
+    assignmentId,
+    campaignId: state.campaignId,
+    kind: 'repair',
+    status: 'queued',
+    submittedAt: at,
+    updatedAt: at,
+    agentsRequested: state.desired.agents.length,
+    desired: state.desired,
+  };
+  // Another assignment stored meanwhile is the latest now and converges the skill itself.
+  if (!(await deps.store.createRebalance(record, state.latestAssignmentId))) return 'repair_pending';
+  await deps.queue.send({ assignmentId, campaignId: state.campaignId, kind: 'repair', enqueuedAt: at });
+  await deps.store.markEnqueued(assignmentId, at);
+  return 'repair_queued';
+}
