@@ -6,6 +6,7 @@ import { type DriftDifference, DriftDifferenceSchema, skillDrift } from '../doma
 import { onDriftOf } from '../domain/drift-policy.ts';
 import { membershipOf } from '../domain/membership.ts';
 import { planActiveAgents, toSkillAssignments } from '../domain/planner.ts';
+import type { CampaignPolicy } from '../domain/schemas.ts';
 import { buildDriftDetectedEvent } from '../wfm/cloudevents.ts';
 import type { AssignmentRecord, CampaignState } from './model.ts';
 import type {
@@ -61,17 +62,47 @@ export interface DriftDeps {
 /** How long the CXone read may take when the caller sets no deadline. */
 export const DEFAULT_DRIFT_READ_MS = 20_000;
 
+/** What reading a campaign's drift needs: no queue, no event, no write. */
+export type DriftReadDeps = Pick<DriftDeps, 'policies' | 'skills' | 'clock' | 'newId'> & {
+  store: Pick<AssignmentStore, 'getCampaignState'>;
+};
+
+export type DriftQueryOutcome =
+  | { kind: 'unknown_campaign' }
+  | { kind: 'no_desired_state' }
+  | { kind: 'checked'; report: DriftReport };
+
 /**
- * Reads the campaign's skill and compares it with the plan for now (see skillDrift). With `act: false` nothing is
- * written or sent. With `act: true` and a difference: a `repair` assignment is queued when the policy's `onDrift`
- * is `repair` and the campaign's latest assignment is final (`repair_pending` otherwise: that one converges anyway),
- * then `campaign.drift_detected` is sent and audited. CXone errors come as RetryLaterError / PermanentRefusalError.
+ * The live comparison of GET /campaigns/{campaignId}/drift: reads the campaign's skill now and compares it with the
+ * plan for now (see skillDrift). Writes and sends nothing. CXone errors come as RetryLaterError /
+ * PermanentRefusalError.
  */
-export async function checkCampaignDrift(
-  deps: DriftDeps,
+export async function queryCampaignDrift(
+  deps: DriftReadDeps,
   campaignId: string,
-  options: { act: boolean; deadline?: number },
-): Promise<DriftCheckOutcome> {
+  options: { deadline?: number } = {},
+): Promise<DriftQueryOutcome> {
+  const compared = await compare(deps, campaignId, options.deadline);
+  return compared.kind === 'compared' ? { kind: 'checked', report: compared.report } : compared;
+}
+
+type Compared =
+  | { kind: 'unknown_campaign' }
+  | { kind: 'no_desired_state' }
+  | {
+      kind: 'compared';
+      report: DriftReport;
+      policy: CampaignPolicy;
+      state: CampaignState;
+      checkId: string;
+      now: Date;
+    };
+
+async function compare(
+  deps: DriftReadDeps,
+  campaignId: string,
+  deadline: number | undefined,
+): Promise<Compared> {
   const policy = await deps.policies.policyFor(campaignId);
   if (!policy) return { kind: 'unknown_campaign' };
   const state = await deps.store.getCampaignState(campaignId);
@@ -80,7 +111,7 @@ export async function checkCampaignDrift(
   const checkId = (deps.newId ?? randomUUID)();
   const read = await deps.skills.readSkill(
     { campaignId, skillId: policy.cxoneSkillId },
-    { correlationId: checkId, deadline: options.deadline ?? now.getTime() + DEFAULT_DRIFT_READ_MS },
+    { correlationId: checkId, deadline: deadline ?? now.getTime() + DEFAULT_DRIFT_READ_MS },
   );
   const differences = skillDrift({
     planned: toSkillAssignments(planActiveAgents(policy, state.desired, now)),
@@ -96,6 +127,24 @@ export async function checkCampaignDrift(
     differences,
     hiddenAgents: read.hiddenAgents,
   };
+  return { kind: 'compared', report, policy, state, checkId, now };
+}
+
+/**
+ * The scheduled drift check: the comparison of queryCampaignDrift and, with `act: true` and a difference, the
+ * follow-up. A `repair` assignment is queued when the policy's `onDrift` is `repair` and the campaign's latest
+ * assignment is final (`repair_pending` otherwise: that one converges anyway), then `campaign.drift_detected` is
+ * sent and audited. With `act: false` nothing is written or sent.
+ */
+export async function checkCampaignDrift(
+  deps: DriftDeps,
+  campaignId: string,
+  options: { act: boolean; deadline?: number },
+): Promise<DriftCheckOutcome> {
+  const compared = await compare(deps, campaignId, options.deadline);
+  if (compared.kind !== 'compared') return compared;
+  const { report, policy, state, checkId, now } = compared;
+  const { differences, hiddenAgents } = report;
   if (!options.act || report.inSync) return { kind: 'checked', report, action: 'none' };
 
   const action =
@@ -105,7 +154,7 @@ export async function checkCampaignDrift(
     buildDriftDetectedEvent({
       campaignId,
       differences,
-      hiddenAgents: read.hiddenAgents,
+      hiddenAgents,
       checkedAt: now,
       ...(assignmentId ? { assignmentId } : {}),
     }),
@@ -115,7 +164,7 @@ export async function checkCampaignDrift(
     campaignId,
     outcome: action,
     differences: differences.length,
-    hiddenAgents: read.hiddenAgents,
+    hiddenAgents,
     ...(assignmentId ? { assignmentId } : {}),
   });
   return { kind: 'checked', report, action, ...(assignmentId ? { assignmentId } : {}) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCampaignDrift, type DriftDeps } from '../../../lib/app/drift.ts';
+import { checkCampaignDrift, type DriftDeps, queryCampaignDrift } from '../../../lib/app/drift.ts';
 import type { AssignmentRecord } from '../../../lib/app/model.ts';
 import type { ReadSkillMember, SkillReader } from '../../../lib/app/ports.ts';
 import { planActiveAgents, toSkillAssignments } from '../../../lib/domain/planner.ts';
@@ -249,6 +249,23 @@ describe.each([true, false])(
 
 describe('checkCampaignDrift: acting on drift', () => {
   const drifted = [m('agent-uuid-001', true, 4), m('agent-uuid-002', false, 1)];
+
+  it('queryCampaignDrift (the GET route) gives the same report from reads alone', async () => {
+    const { deps, check, snapshot } = await setup({ skill: drifted });
+    const before = snapshot();
+    const readOnly = {
+      policies: deps.policies,
+      skills: deps.skills,
+      clock: deps.clock,
+      newId: () => 'drift-1',
+      store: { getCampaignState: (id: string) => deps.store.getCampaignState(id) },
+    };
+    const queried = await queryCampaignDrift(readOnly, CAMPAIGN_ID);
+    expect(snapshot()).toBe(before);
+    const checked = await check(false);
+    expect(queried).toEqual({ kind: 'checked', report: checked.kind === 'checked' && checked.report });
+    expect(await queryCampaignDrift(readOnly, 'no-such-campaign')).toEqual({ kind: 'unknown_campaign' });
+  });
 
   it('with act: false writes nothing and sends nothing', async () => {
     const { check, queue, wfm, audits, snapshot } = await setup({ skill: drifted });
