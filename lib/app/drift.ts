@@ -1,13 +1,13 @@
 // The drift check of one campaign: read its CXone skill, compare it with the plan for now, and (when acting) tell WFM
 // and queue a `repair` converge. The same check answers GET /campaigns/{campaignId}/drift, acting on nothing.
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
-import { type DriftDifference, DriftDifferenceSchema, skillDrift } from '../domain/drift.ts';
+import { type DriftDifference, skillDrift } from '../domain/drift.ts';
 import { onDriftOf } from '../domain/drift-policy.ts';
 import { membershipOf } from '../domain/membership.ts';
 import { planActiveAgents, toSkillAssignments } from '../domain/planner.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
 import { buildDriftDetectedEvent } from '../wfm/cloudevents.ts';
+import type { DriftAction, DriftReport } from './drift-model.ts';
 import type { AssignmentRecord, CampaignState } from './model.ts';
 import type {
   AssignmentStore,
@@ -20,23 +20,7 @@ import type {
 import { isFinalStatus } from './vocabulary.ts';
 
 export { type DriftDifference, DriftDifferenceSchema } from '../domain/drift.ts';
-
-export const DriftReportSchema = z
-  .strictObject({
-    campaignId: z.string(),
-    checkedAt: z.iso.datetime(),
-    inSync: z.boolean().meta({ description: 'No difference (members hidden from the access key aside).' }),
-    differences: z.array(DriftDifferenceSchema),
-    hiddenAgents: z.int().min(0).meta({
-      description: 'Members of the skill CXone did not show the access key: they could not be compared.',
-    }),
-  })
-  .meta({ id: 'DriftReport', description: 'The campaign’s CXone skill compared with the plan for now.' });
-export type DriftReport = z.infer<typeof DriftReportSchema>;
-
-/** What an acting check did about a difference. */
-export const DriftActionSchema = z.enum(['none', 'reported', 'repair_queued', 'repair_pending']);
-export type DriftAction = z.infer<typeof DriftActionSchema>;
+export { type DriftAction, DriftActionSchema, type DriftReport, DriftReportSchema } from './drift-model.ts';
 
 export type DriftCheckOutcome =
   | { kind: 'unknown_campaign' }

@@ -58,6 +58,10 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
   ],
   GetAssignmentLambdaFunction: [['dynamodb:GetItem', table]],
   GetCampaignAgentsLambdaFunction: [['dynamodb:GetItem', table]],
+  GetCampaignDriftLambdaFunction: [
+    ['dynamodb:GetItem', table],
+    ['secretsmanager:GetSecretValue', cxoneSecret],
+  ],
   HealthLambdaFunction: [
     ['dynamodb:DescribeTable', table],
     ['sqs:GetQueueAttributes', dispatchQueue],
@@ -136,6 +140,15 @@ const expectedEnv: Record<string, string[]> = {
   ],
   GetAssignmentLambdaFunction: ['TABLE_NAME'],
   GetCampaignAgentsLambdaFunction: ['TABLE_NAME', 'POLICY_CACHE_SECONDS'],
+  GetCampaignDriftLambdaFunction: [
+    'TABLE_NAME',
+    'POLICY_CACHE_SECONDS',
+    'CXONE_SECRET_ID',
+    'CXONE_TARGET',
+    'CXONE_API_VERSION',
+    'CXONE_RATE_LIMIT_PER_SECOND',
+    'SECRETS_MAX_AGE_SECONDS',
+  ],
   HealthLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL'],
   DispatchAssignmentsLambdaFunction: [
     'TABLE_NAME',
@@ -183,6 +196,7 @@ const expectedRoutes: Record<string, string> = {
   'PUT /campaigns/{campaignId}/agents': 'SubmitAssignment',
   'GET /assignments/{assignmentId}': 'GetAssignment',
   'GET /campaigns/{campaignId}/agents': 'GetCampaignAgents',
+  'GET /campaigns/{campaignId}/drift': 'GetCampaignDrift',
   'GET /health': 'Health',
   'GET /webhooks/endpoints': 'WebhookEndpointsRead',
   'GET /webhooks/endpoints/{id}': 'WebhookEndpointsRead',
@@ -204,6 +218,7 @@ const expectedScopes: Record<string, string[] | undefined> = {
   'PUT /campaigns/{campaignId}/agents': ['assignments:write'],
   'GET /assignments/{assignmentId}': ['assignments:read'],
   'GET /campaigns/{campaignId}/agents': ['assignments:read'],
+  'GET /campaigns/{campaignId}/drift': ['assignments:read'],
   'GET /health': undefined,
   'GET /campaigns': ['campaigns:admin'],
   'GET /campaigns/{campaignId}': ['campaigns:admin'],
@@ -285,7 +300,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('defines the thirteen functions of the architecture on nodejs24.x and arm64', () => {
+  it('defines the fourteen functions of the architecture on nodejs24.x and arm64', () => {
     const fns = functionsOf(template);
     expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(expectedGrants).sort());
     for (const [, fn] of fns) {
@@ -665,7 +680,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
 
   it('zips every function under 400 KiB with its ESM handler and a map of our code only, no policies file', async () => {
     const zips = (await readdir(outDir)).filter((f) => f.endsWith('.zip')).sort();
-    expect(zips).toHaveLength(13);
+    expect(zips).toHaveLength(14);
     for (const [, fn] of functionsOf(template)) {
       const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.mjs`;
       const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;
