@@ -103,6 +103,20 @@ export interface CampaignConverger {
   ): Promise<ConvergeOutcome>;
 }
 
+/** A member of a campaign's skill as read now; `agentId` where the CXone target knows one. */
+export type ReadSkillMember = SkillMember & { agentId?: number };
+
+/**
+ * Reads a campaign's CXone skill as it is now (every member the access key may see, and how many it may not); writes
+ * nothing. Throws RetryLaterError or PermanentRefusalError (lib/app/errors.ts).
+ */
+export interface SkillReader {
+  readSkill(
+    target: ConvergeTarget,
+    context: ConvergeContext,
+  ): Promise<{ members: ReadSkillMember[]; hiddenAgents: number }>;
+}
+
 export interface AuditEntry {
   action: string;
   assignmentId: string;

@@ -18,8 +18,7 @@ export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
 
 /**
  * What made an assignment: a `submission` of the API, a scheduled `rebalance`, a `repair` of drift found on CXone,
- * a `policy_change` of the campaign (its desired state re-planned under the new policy). Nothing produces `repair`
- * yet.
+ * a `policy_change` of the campaign (its desired state re-planned under the new policy).
  */
 export const AssignmentKindSchema = z
   .enum(['submission', 'rebalance', 'repair', 'policy_change'])
@@ -32,9 +31,15 @@ export type AgentChange = z.infer<typeof AgentChangeSchema>;
 
 /**
  * What happened to a campaign as a whole: an applied rebalance, agents dropped by load balancing (both made by an
- * assignment), its policy created, replaced or deleted through the API.
+ * assignment), its policy created, replaced or deleted through the API, its CXone skill found to differ from the plan
+ * (drift).
  */
-export const CampaignChangeSchema = z.enum(['rebalanced', 'agents_dropped', 'policy_changed']);
+export const CampaignChangeSchema = z.enum([
+  'rebalanced',
+  'agents_dropped',
+  'policy_changed',
+  'drift_detected',
+]);
 export type CampaignChange = z.infer<typeof CampaignChangeSchema>;
 /** The campaign changes an assignment makes. */
-export type AssignmentCampaignChange = Exclude<CampaignChange, 'policy_changed'>;
+export type AssignmentCampaignChange = Exclude<CampaignChange, 'policy_changed' | 'drift_detected'>;

@@ -29,6 +29,7 @@ import type {
   CxoneAssignmentClient,
   CxoneSkill,
   FailedAgent,
+  SkillRead,
 } from './types.ts';
 import { type AgentWrite, settle } from './verify.ts';
 
@@ -48,9 +49,8 @@ interface Counter {
   writes: number;
 }
 
-interface SkillRead {
+interface ListedSkill extends SkillRead {
   members: ListedMember[];
-  hiddenAgents: number;
 }
 
 export function createAdminClient(options: AdminClientOptions): CxoneAssignmentClient {
@@ -136,7 +136,7 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
     target: CampaignTarget,
     ctx: CallContext,
     counter: Counter,
-  ): Promise<SkillRead> {
+  ): Promise<ListedSkill> {
     const base = await apiBase(session, ctx);
     let hiddenAgents = 0;
     const members = await readAllPages(
@@ -278,6 +278,8 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
     target: 'admin',
     converge,
     getSkill,
+    readSkill: (target, ctx) =>
+      withSession(runtime, (session) => readSkill(session, target, ctx, { reads: 0, writes: 0 })),
   };
 }
 

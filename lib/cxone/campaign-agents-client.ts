@@ -123,6 +123,12 @@ export function createCampaignAgentsClient(options: { runtime: ClientRuntime }):
   return {
     target: 'campaign-agents',
     converge,
+    // This contract lists every member and hides none.
+    readSkill: (target, ctx) =>
+      withSession(runtime, async (session) => ({
+        members: await read(session, target, ctx),
+        hiddenAgents: 0,
+      })),
     getSkill: async (skillId) => {
       throw new CxoneUnsupportedError(
         `GET /skills/${skillId}: the campaign-agents target has no skill lookup (the original spec's contract ` +

@@ -65,6 +65,18 @@ export interface CxoneSkill {
   isActive?: boolean;
 }
 
+/** A skill member as a read lists it; `agentId` where the target knows one (the Admin API does). */
+export interface ReadMember extends SkillMember {
+  agentId?: number;
+}
+
+/** One read of a campaign's skill: every member the access key may see, and how many it may not. */
+export interface SkillRead {
+  members: ReadMember[];
+  /** CXone's `hiddenAgents` (0 for a target that has none). */
+  hiddenAgents: number;
+}
+
 /** What the dispatcher uses, whatever the target. Create one per Lambda container and reuse it (token cache). */
 export interface CxoneAssignmentClient {
   readonly target: 'admin' | 'campaign-agents';
@@ -84,6 +96,8 @@ export interface CxoneAssignmentClient {
    * has no skill lookup and throws CxoneUnsupportedError.
    */
   getSkill(skillId: number, ctx: CallContext): Promise<CxoneSkill | undefined>;
+  /** The skill's members as converge's first read sees them (every page; CXone's 204 is none); writes nothing. */
+  readSkill(target: CampaignTarget, ctx: CallContext): Promise<SkillRead>;
 }
 
 /** The part of the client that converges a skill (what load balancing and the dispatcher's adapter need). */

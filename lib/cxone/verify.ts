@@ -10,6 +10,7 @@ import {
   foreignMembers,
   type MembershipDiff,
   type MembershipScope,
+  unlistedMayHold,
 } from '../domain/membership.ts';
 import { compareUserIds } from '../domain/planner.ts';
 import type { SkillAssignment, SkillMember } from '../domain/types.ts';
@@ -52,7 +53,7 @@ export function settle(facts: ConvergeFacts): Settled {
     if (current.has(agent.userId)) continue;
     const write = writes.get(agent.userId);
     const confirmedByWrite =
-      write?.outcome === 'ok' && write.method !== 'DELETE' && (!agent.isActive || facts.hiddenAgents > 0);
+      write?.outcome === 'ok' && write.method !== 'DELETE' && unlistedMayHold(agent, facts.hiddenAgents);
     // Hidden members are not always the same ones (CXone does not say which); one listed as desired before and not
     // written since may simply be hidden now.
     const listedAsDesired = write === undefined && sameState(seenBefore.get(agent.userId), agent);

@@ -68,3 +68,12 @@ export function foreignMembers(
     .map((member) => ({ ...member }))
     .sort((a, b) => compareUserIds(a.userId, b.userId));
 }
+
+/**
+ * Whether a skill read that leaves out an agent known to hold `state` (CXone confirmed its write) says nothing against
+ * it: CXone's skill-agent read is not known to list inactive members, and never lists members hidden from the access
+ * key (which ones it hides, CXone does not say).
+ */
+export function unlistedMayHold(state: Pick<SkillAssignment, 'isActive'>, hiddenAgents: number): boolean {
+  return !state.isActive || hiddenAgents > 0;
+}

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import '../app/api-schemas.ts';
+import '../app/drift-model.ts';
 import { IdempotencyKeySchema } from '../app/idempotency.ts';
 import '../app/policy-schemas.ts';
 import '../domain/schemas.ts';
@@ -162,6 +163,23 @@ export function buildOpenApiDocument() {
             '403': forbidden,
             '404': problem('Unknown campaign or no desired state yet'),
             '500': problem('Internal error'),
+          },
+        },
+      },
+      '/campaigns/{campaignId}/drift': {
+        get: {
+          operationId: 'getCampaignDrift',
+          summary: 'The campaign’s CXone skill compared with the plan for now, read live; nothing is written',
+          security: securedBy('assignments:read'),
+          parameters: [campaignId],
+          responses: {
+            '200': { description: 'The differences found', content: jsonContent('DriftReport') },
+            '401': problem('Missing or bad credentials'),
+            '403': forbidden,
+            '404': problem('Unknown campaign or no desired state yet'),
+            '500': problem('Internal error'),
+            '502': problem('CXone refused the read (credentials)'),
+            '503': problem('CXone could not be read now; retry (Retry-After)'),
           },
         },
       },

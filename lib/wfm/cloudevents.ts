@@ -60,6 +60,13 @@ export const WfmEventIdSchema = z
 
 /** A campaign policy created, replaced or deleted through the API (lib/app/policies.ts). */
 export const POLICY_CHANGED_EVENT_TYPE = campaignEventType('policy_changed');
+/** A campaign's CXone skill found to differ from the plan for now (lib/app/drift.ts). */
+export const DRIFT_DETECTED_EVENT_TYPE = campaignEventType('drift_detected');
+/** Campaign events about the campaign itself rather than one assignment: subject and required data = campaignId. */
+const CAMPAIGN_SUBJECT_TYPES: ReadonlySet<WfmEventType> = new Set([
+  POLICY_CHANGED_EVENT_TYPE,
+  DRIFT_DETECTED_EVENT_TYPE,
+]);
 
 /** Why the service disabled a webhook endpoint: it answered 410 Gone, or it failed every attempt for days. */
 export const EndpointDisabledReasonSchema = z.enum(['gone', 'failing']);
@@ -116,8 +123,11 @@ export const WfmEventSchema = z
       }
       return;
     }
-    const required: readonly ('assignmentId' | 'campaignId' | 'status')[] =
-      event.type === POLICY_CHANGED_EVENT_TYPE ? ['campaignId'] : ['assignmentId', 'campaignId', 'status'];
+    const required: readonly ('assignmentId' | 'campaignId' | 'status')[] = CAMPAIGN_SUBJECT_TYPES.has(
+      event.type,
+    )
+      ? ['campaignId']
+      : ['assignmentId', 'campaignId', 'status'];
     for (const field of required) {
       if (event.data[field] === undefined) {
         ctx.addIssue({
@@ -282,6 +292,41 @@ export function buildPolicyChangedEvent(input: BuildPolicyChangedEventInput): Wf
       deleted ? 'deleted' : String(input.version),
     ),
     time: input.time,
+  });
+}
+
+export interface BuildDriftDetectedEventInput {
+  campaignId: string;
+  /** Each difference of the skill from the plan (lib/domain/drift.ts). */
+  differences: unknown[];
+  hiddenAgents: number;
+  /** The `repair` assignment queued to converge the skill again, when one was. */
+  assignmentId?: string;
+  /** When the skill was read. */
+  checkedAt: Date;
+}
+
+/**
+ * `com.cxone-assignments.campaign.drift_detected`, subject = campaignId: a drift check found the campaign's skill
+ * differing from the plan. `repairQueued` says whether a `repair` was queued (then with its assignmentId and
+ * `status: "queued"`; its own final event follows). The id is deterministic in the campaign and the check's time.
+ */
+export function buildDriftDetectedEvent(input: BuildDriftDetectedEventInput): WfmEvent {
+  const checkedAt = input.checkedAt.toISOString();
+  const data: WfmEventData = {
+    campaignId: input.campaignId,
+    differences: input.differences,
+    hiddenAgents: input.hiddenAgents,
+    repairQueued: input.assignmentId !== undefined,
+    ...(input.assignmentId === undefined ? {} : { assignmentId: input.assignmentId, status: 'queued' }),
+  };
+  return buildWfmEvent({
+    type: DRIFT_DETECTED_EVENT_TYPE,
+    source: defaultSource(input.campaignId),
+    subject: input.campaignId,
+    data,
+    id: wfmEventId(DRIFT_DETECTED_EVENT_TYPE, input.campaignId, checkedAt),
+    time: input.checkedAt,
   });
 }
 

@@ -60,6 +60,10 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
   ],
   GetAssignmentLambdaFunction: [['dynamodb:GetItem', table]],
   GetCampaignAgentsLambdaFunction: [['dynamodb:GetItem', table]],
+  GetCampaignDriftLambdaFunction: [
+    ['dynamodb:GetItem', table],
+    ['secretsmanager:GetSecretValue', cxoneSecret],
+  ],
   HealthLambdaFunction: [
     ['dynamodb:DescribeTable', table],
     ['sqs:GetQueueAttributes', dispatchQueue],
@@ -147,6 +151,15 @@ const expectedEnv: Record<string, string[]> = {
   ],
   GetAssignmentLambdaFunction: ['TABLE_NAME'],
   GetCampaignAgentsLambdaFunction: ['TABLE_NAME', 'POLICY_CACHE_SECONDS'],
+  GetCampaignDriftLambdaFunction: [
+    'TABLE_NAME',
+    'POLICY_CACHE_SECONDS',
+    'CXONE_SECRET_ID',
+    'CXONE_TARGET',
+    'CXONE_API_VERSION',
+    'CXONE_RATE_LIMIT_PER_SECOND',
+    'SECRETS_MAX_AGE_SECONDS',
+  ],
   HealthLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL'],
   DispatchAssignmentsLambdaFunction: [
     'TABLE_NAME',
@@ -195,6 +208,7 @@ const expectedRoutes: Record<string, string> = {
   'PUT /campaigns/{campaignId}/agents': 'SubmitAssignment',
   'GET /assignments/{assignmentId}': 'GetAssignment',
   'GET /campaigns/{campaignId}/agents': 'GetCampaignAgents',
+  'GET /campaigns/{campaignId}/drift': 'GetCampaignDrift',
   'GET /health': 'Health',
   'GET /webhooks/endpoints': 'WebhookEndpointsRead',
   'GET /webhooks/endpoints/{id}': 'WebhookEndpointsRead',
@@ -216,6 +230,7 @@ const expectedScopes: Record<string, string[] | undefined> = {
   'PUT /campaigns/{campaignId}/agents': ['assignments:write'],
   'GET /assignments/{assignmentId}': ['assignments:read'],
   'GET /campaigns/{campaignId}/agents': ['assignments:read'],
+  'GET /campaigns/{campaignId}/drift': ['assignments:read'],
   'GET /health': undefined,
   'GET /campaigns': ['campaigns:admin'],
   'GET /campaigns/{campaignId}': ['campaigns:admin'],

@@ -34,6 +34,11 @@ describe('assignment vocabulary', () => {
   });
 
   it('has the changes of a campaign as a whole', () => {
-    expect(CampaignChangeSchema.options).toEqual(['rebalanced', 'agents_dropped', 'policy_changed']);
+    expect(CampaignChangeSchema.options).toEqual([
+      'rebalanced',
+      'agents_dropped',
+      'policy_changed',
+      'drift_detected',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ const handlers = {
   'submit-assignment': () => import('../../../functions/submit-assignment.ts'),
   'get-assignment': () => import('../../../functions/get-assignment.ts'),
   'get-campaign-agents': () => import('../../../functions/get-campaign-agents.ts'),
+  'get-campaign-drift': () => import('../../../functions/get-campaign-drift.ts'),
   health: () => import('../../../functions/health.ts'),
   'dispatch-assignments': () => import('../../../functions/dispatch-assignments.ts'),
   'deliver-wfm-webhook': () => import('../../../functions/deliver-wfm-webhook.ts'),
@@ -24,6 +25,7 @@ const VALID: Record<HandlerName, Record<string, string>> = {
   'submit-assignment': { TABLE_NAME, DISPATCH_QUEUE_URL },
   'get-assignment': { TABLE_NAME },
   'get-campaign-agents': { TABLE_NAME },
+  'get-campaign-drift': { TABLE_NAME, CXONE_SECRET_ID: 'cxone/credentials' },
   health: { TABLE_NAME, DISPATCH_QUEUE_URL },
   'dispatch-assignments': {
     TABLE_NAME,
@@ -63,6 +65,7 @@ const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
   ['submit-assignment', 'MAX_BODY_BYTES', '-1', /MAX_BODY_BYTES/],
   ['get-assignment', 'TABLE_NAME', '', /TABLE_NAME/],
   ['get-campaign-agents', 'POLICY_CACHE_SECONDS', '31', /POLICY_CACHE_SECONDS/],
+  ['get-campaign-drift', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
   ['submit-assignment', 'POLICY_CACHE_SECONDS', '-1', /POLICY_CACHE_SECONDS/],
   ['health', 'DISPATCH_QUEUE_URL', undefined, /DISPATCH_QUEUE_URL/],
   ['dispatch-assignments', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],

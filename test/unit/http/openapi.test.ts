@@ -74,6 +74,7 @@ describe('OpenAPI document', () => {
     expect(scopes).toEqual({
       'PUT /campaigns/{campaignId}/agents': ['assignments:write'],
       'GET /campaigns/{campaignId}/agents': ['assignments:read'],
+      'GET /campaigns/{campaignId}/drift': ['assignments:read'],
       'GET /assignments/{assignmentId}': ['assignments:read'],
       'GET /campaigns': ['campaigns:admin'],
       'GET /campaigns/{campaignId}': ['campaigns:admin'],

@@ -3,6 +3,7 @@ import {
   buildAgentEvent,
   buildAssignmentEvent,
   buildCampaignEvent,
+  buildDriftDetectedEvent,
   buildEndpointDisabledEvent,
   buildPolicyChangedEvent,
   buildWfmEvent,
@@ -32,6 +33,7 @@ describe('event types', () => {
         'com.cxone-assignments.campaign.rebalanced',
         'com.cxone-assignments.campaign.agents_dropped',
         'com.cxone-assignments.campaign.policy_changed',
+        'com.cxone-assignments.campaign.drift_detected',
         'com.cxone-assignments.endpoint.disabled',
       ].sort(),
     );
@@ -176,6 +178,53 @@ describe('buildCampaignEvent', () => {
     expect(event.type).toBe('com.cxone-assignments.campaign.agents_dropped');
     expect(event.data.droppedAgents).toEqual(['agent-uuid-050']);
     expect(event.data.status).toBe('partially_applied');
+  });
+});
+
+describe('buildDriftDetectedEvent', () => {
+  const differences = [{ userId: 'u1', kind: 'missing', expected: { isActive: true, proficiency: 1 } }];
+
+  it('carries the differences and hidden members, subject = campaignId, and whether a repair was queued', () => {
+    const reported = buildDriftDetectedEvent({
+      campaignId: CAMPAIGN,
+      differences,
+      hiddenAgents: 2,
+      checkedAt: TIME,
+    });
+    expect(reported).toMatchObject({
+      type: 'com.cxone-assignments.campaign.drift_detected',
+      subject: CAMPAIGN,
+      data: { campaignId: CAMPAIGN, differences, hiddenAgents: 2, repairQueued: false },
+    });
+    expect(reported.data).not.toHaveProperty('assignmentId');
+    const repaired = buildDriftDetectedEvent({
+      campaignId: CAMPAIGN,
+      differences,
+      hiddenAgents: 0,
+      assignmentId: 'asg-7',
+      checkedAt: TIME,
+    });
+    expect(repaired.data).toMatchObject({ repairQueued: true, assignmentId: 'asg-7', status: 'queued' });
+    expect(WfmEventSchema.parse(JSON.parse(serializeWfmEvent(repaired)))).toEqual(repaired);
+    expect(repaired.id).toBe(reported.id);
+    const later = buildDriftDetectedEvent({
+      campaignId: CAMPAIGN,
+      differences,
+      hiddenAgents: 0,
+      checkedAt: new Date(TIME.getTime() + 60_000),
+    });
+    expect(later.id).not.toBe(reported.id);
+  });
+
+  it('is refused without a campaignId', () => {
+    const event = buildDriftDetectedEvent({
+      campaignId: CAMPAIGN,
+      differences,
+      hiddenAgents: 0,
+      checkedAt: TIME,
+    });
+    const { campaignId: _, ...data } = event.data;
+    expect(WfmEventSchema.safeParse({ ...event, data }).success).toBe(false);
   });
 });
 
