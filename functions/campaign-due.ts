@@ -8,27 +8,58 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { tablePolicies } from '../lib/adapters/cached-policies.ts';
+import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
+import { CxoneSkillReader } from '../lib/adapters/cxone-skill-reader.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { DynamoScheduleIndex } from '../lib/adapters/dynamo-schedule-index.ts';
-import { SqsDispatchQueue } from '../lib/adapters/sqs-queues.ts';
-import { handleDueCampaign } from '../lib/app/campaign-due.ts';
+import { SqsDispatchQueue, SqsWfmEventQueue } from '../lib/adapters/sqs-queues.ts';
+import { driftCheckWith, handleDueCampaign } from '../lib/app/campaign-due.ts';
 import { CampaignDueMessageSchema } from '../lib/app/campaign-schedule.ts';
-import { PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
+import { createCxoneClient } from '../lib/cxone/client.ts';
+import { CxoneEnv, PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
 
-const env = parseEnv(TableEnv.extend(PoliciesEnv.shape).extend({ DISPATCH_QUEUE_URL: z.string().url() }));
+const env = parseEnv(
+  TableEnv.extend(PoliciesEnv.shape)
+    .extend(CxoneEnv.shape)
+    .extend({ DISPATCH_QUEUE_URL: z.string().url(), WFM_QUEUE_URL: z.string().url() }),
+);
 const logger = createLogger();
 const metrics = createMetrics();
 const dynamo = new DynamoDBClient({});
+const sqs = new SQSClient({});
 const policies = tablePolicies(dynamo, env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
+const cxone = createCxoneClient({
+  target: env.CXONE_TARGET,
+  apiVersion: env.CXONE_API_VERSION,
+  rateLimitPerSecond: env.CXONE_RATE_LIMIT_PER_SECOND,
+  credentials: createSecretsManagerCredentials({
+    secretId: env.CXONE_SECRET_ID,
+    target: env.CXONE_TARGET,
+    maxAgeSeconds: env.SECRETS_MAX_AGE_SECONDS,
+  }),
+  onRetry: (retry) => logger.warn('CXone call retried', { retry }),
+});
+const store = new DynamoAssignmentStore(dynamo, env.TABLE_NAME);
+const queue = new SqsDispatchQueue(sqs, env.DISPATCH_QUEUE_URL);
+const clock = { now: () => new Date() };
 const deps = {
-  store: new DynamoAssignmentStore(dynamo, env.TABLE_NAME),
-  queue: new SqsDispatchQueue(new SQSClient({}), env.DISPATCH_QUEUE_URL),
+  store,
+  queue,
+  clock,
   index: new DynamoScheduleIndex(dynamo, env.TABLE_NAME),
   policyFor: (campaignId: string) => policies.policyFor(campaignId),
-  clock: { now: () => new Date() },
+  checkDrift: driftCheckWith({
+    policies,
+    store,
+    queue,
+    clock,
+    skills: new CxoneSkillReader(cxone),
+    wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL),
+    observer: { audit: (entry) => logger.info('drift detected', { audit: entry }) },
+  }),
 };
 const processor = new BatchProcessor(EventType.SQS);
 

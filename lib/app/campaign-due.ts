@@ -8,10 +8,26 @@ import {
   type RescheduleOutcome,
   rescheduleCampaign,
 } from './campaign-schedule.ts';
+import { checkCampaignDrift, type DriftAction, type DriftDeps } from './drift.ts';
 import { type CampaignRebalance, type RebalanceDeps, rebalanceCampaign } from './rebalance.ts';
 
-/** What a drift check did, as far as the scheduler counts it. */
-export type DriftCheckAction = 'none' | 'reported' | 'repair_queued' | 'repair_pending' | 'skipped';
+/**
+ * What a drift check did: its action, `skipped` when the campaign had nothing to compare (no policy or desired
+ * state by the time of the read), or `deferred` when a re-plan of this minute is still converging (a check now would
+ * report the change on its way as drift; it runs at the next tick instead).
+ */
+export type DriftCheckAction = DriftAction | 'skipped' | 'deferred';
+
+/** The scheduled drift check over the drift use case, acting on a difference as the policy's onDrift says. */
+export function driftCheckWith(deps: DriftDeps): (campaignId: string) => Promise<DriftCheckAction> {
+  return async (campaignId) => {
+    const outcome = await checkCampaignDrift(deps, campaignId, { act: true });
+    return outcome.kind === 'checked' ? outcome.action : 'skipped';
+  };
+}
+
+/** Re-plan outcomes after which CXone is expected to hold the plan for now, so a drift check compares like with like. */
+const SETTLED = new Set<CampaignRebalance['action']>(['unchanged', 'rejected']);
 
 export type DueCampaignDeps = RebalanceDeps &
   RescheduleDeps & {
@@ -42,8 +58,12 @@ export async function handleDueCampaign(
   let drift: DriftCheckAction | undefined;
   let driftCheckedAt: Date | undefined;
   if (deps.checkDrift && isDriftCheckDue(policy, previous?.lastDriftCheckAt, now)) {
-    drift = await deps.checkDrift(campaignId);
-    driftCheckedAt = minuteOf(now);
+    if (SETTLED.has(rebalance.action)) {
+      drift = await deps.checkDrift(campaignId);
+      driftCheckedAt = minuteOf(now);
+    } else {
+      drift = 'deferred';
+    }
   }
   const schedule = await rescheduleCampaign(deps, campaignId, driftCheckedAt);
   return { campaignId, rebalance, ...(drift ? { drift } : {}), schedule };

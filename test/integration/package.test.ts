@@ -70,7 +70,10 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
   ],
   DispatchAssignmentsLambdaFunction: [
     ...sqsEventSourceActions.map((a): [string, CfnValue] => [a, dispatchQueue]),
-    ...['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'].map((a): [string, CfnValue] => [`dynamodb:${a}`, table]),
+    ...['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'].map((a): [string, CfnValue] => [
+      `dynamodb:${a}`,
+      table,
+    ]),
     ['secretsmanager:GetSecretValue', cxoneSecret],
     ['sqs:SendMessage', wfmQueue],
     ['sqs:ChangeMessageVisibility', dispatchQueue],
@@ -112,7 +115,9 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
       `dynamodb:${a}`,
       table,
     ]),
+    ['secretsmanager:GetSecretValue', cxoneSecret],
     ['sqs:SendMessage', dispatchQueue],
+    ['sqs:SendMessage', wfmQueue],
   ],
   GetCampaignPolicyLambdaFunction: [
     ['dynamodb:GetItem', table],
@@ -188,7 +193,17 @@ const expectedEnv: Record<string, string[]> = {
   WebhookEndpointsWriteLambdaFunction: ['TABLE_NAME', 'WFM_ENDPOINT_KEY_ID', 'WFM_ALLOW_PRIVATE_TARGETS'],
   WebhookEndpointReplayLambdaFunction: ['TABLE_NAME', 'WFM_QUEUE_URL', 'WFM_EVENT_RETENTION_DAYS'],
   SchedulerLambdaFunction: ['TABLE_NAME', 'CAMPAIGNS_DUE_QUEUE_URL'],
-  CampaignDueLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL', 'POLICY_CACHE_SECONDS'],
+  CampaignDueLambdaFunction: [
+    'TABLE_NAME',
+    'DISPATCH_QUEUE_URL',
+    'WFM_QUEUE_URL',
+    'CXONE_SECRET_ID',
+    'CXONE_TARGET',
+    'CXONE_API_VERSION',
+    'CXONE_RATE_LIMIT_PER_SECOND',
+    'POLICY_CACHE_SECONDS',
+    'SECRETS_MAX_AGE_SECONDS',
+  ],
   GetCampaignPolicyLambdaFunction: ['TABLE_NAME'],
   PutCampaignPolicyLambdaFunction: [
     'TABLE_NAME',
@@ -312,7 +327,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it('defines the fourteen functions of the architecture on nodejs24.x and arm64', () => {
+  it('defines the fifteen functions of the architecture on nodejs24.x and arm64', () => {
     const fns = functionsOf(template);
     expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(expectedGrants).sort());
     for (const [, fn] of fns) {
@@ -590,7 +605,9 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     expect(leadingKeys('PutCampaignPolicyLambdaFunction')).toEqual([
       ['POLICIES', 'POLICY#*', 'SKILL#*', 'CAMPAIGN#*', 'ASSIGNMENT#*'],
     ]);
-    expect(leadingKeys('DeleteCampaignPolicyLambdaFunction')).toEqual([['POLICIES', 'SKILL#*', 'CAMPAIGN#*']]);
+    expect(leadingKeys('DeleteCampaignPolicyLambdaFunction')).toEqual([
+      ['POLICIES', 'SKILL#*', 'CAMPAIGN#*'],
+    ]);
   });
 
   it('creates the table and the two secrets with stable logical ids and no secret values', () => {
@@ -718,7 +735,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
 
   it('zips every function under 400 KiB with its ESM handler and a map of our code only, no policies file', async () => {
     const zips = (await readdir(outDir)).filter((f) => f.endsWith('.zip')).sort();
-    expect(zips).toHaveLength(14);
+    expect(zips).toHaveLength(15);
     for (const [, fn] of functionsOf(template)) {
       const handlerFile = `${String(fn.Properties.Handler).replace(/\.handler$/, '')}.mjs`;
       const zipName = `${String(fn.Properties.FunctionName).replace('cxone-assignments-ci-', '')}.zip`;

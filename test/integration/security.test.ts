@@ -619,7 +619,7 @@ describe('(e) IAM', () => {
     const definition = await printServiceDefinition(PROJECT_ROOT, 'ci', ['alarms=off']);
     const statements = iamStatementsIn(definition);
     const functionStatements = statements.filter((s) => s.where.startsWith('functions.'));
-    expect(new Set(functionStatements.map((s) => s.where.split('.')[1])).size).toBe(14);
+    expect(new Set(functionStatements.map((s) => s.where.split('.')[1])).size).toBe(15);
     const grants = statements.flatMap(({ where, statement }) =>
       wildcardGrants(statement).map((problem) => `${where}: ${problem}`),
     );

@@ -121,6 +121,27 @@ describe('handleDueCampaign', () => {
     });
   });
 
+  it('defers a due drift check while this minute’s re-plan converges, and keeps it due', async () => {
+    const policy = policyWith({ driftCheckMinutes: 15 });
+    const { index, drifts, queue, deps } = setup(WINDOW_OPENS, policy);
+    await index.put({
+      campaignId: CAMPAIGN_ID,
+      dueAt: WINDOW_OPENS.toISOString(),
+      lastDriftCheckAt: MORNING.toISOString(),
+    });
+    const outcome = await handleDueCampaign(deps, {
+      campaignId: CAMPAIGN_ID,
+      dueAt: WINDOW_OPENS.toISOString(),
+    });
+    expect(outcome.rebalance?.action).toBe('enqueued');
+    expect(outcome.drift).toBe('deferred');
+    expect(drifts).toEqual([]);
+    expect(queue.messages).toHaveLength(1);
+    // Still due: the next tick checks, once the re-plan has been applied.
+    expect(await index.get(CAMPAIGN_ID)).toMatchObject({ lastDriftCheckAt: MORNING.toISOString() });
+    expect(await index.due(WINDOW_OPENS)).toHaveLength(1);
+  });
+
   it('leaves the schedule as it was when the drift check fails, so the campaign comes back', async () => {
     const policy = policyWith({ driftCheckMinutes: 1 });
     const { index, deps, driftWill } = setup(MORNING, policy);

@@ -6,7 +6,7 @@ import { planActiveAgents, toSkillAssignments } from '../../../lib/domain/planne
 import type { Submission } from '../../../lib/domain/schemas.ts';
 import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
 import { agent, CAMPAIGN_ID, MORNING, NOON, POLICY, queuedRecord } from '../../support/fixtures.ts';
-import { coldStart, DISPATCH_QUEUE_URL, TABLE_NAME } from '../../support/handler-env.ts';
+import { coldStart, DISPATCH_QUEUE_URL, TABLE_NAME, WFM_QUEUE_URL } from '../../support/handler-env.ts';
 import { lambdaContext, sqsEvent } from '../../support/lambda-events.ts';
 import { seedPolicies } from '../../support/policy-items.ts';
 
@@ -66,6 +66,14 @@ function seedApplied(appliedAt?: Date) {
 const CAMPAIGNS_DUE_QUEUE_URL =
   'https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-campaigns-due';
 
+const HANDLER_ENV = {
+  TABLE_NAME,
+  DISPATCH_QUEUE_URL,
+  CAMPAIGNS_DUE_QUEUE_URL,
+  WFM_QUEUE_URL,
+  CXONE_SECRET_ID: 'cxone/credentials',
+};
+
 /** The campaign's schedule item in the due index. */
 function seedDue(dueAt: Date, lastDriftCheckAt = dueAt) {
   table.seed({
@@ -80,7 +88,7 @@ function seedDue(dueAt: Date, lastDriftCheckAt = dueAt) {
 
 /** One scheduler tick at the fake clock's now, then the campaigns-due handler on every message it sent. */
 async function runRebalance() {
-  coldStart({ TABLE_NAME, DISPATCH_QUEUE_URL, CAMPAIGNS_DUE_QUEUE_URL });
+  coldStart({ ...HANDLER_ENV });
   const scheduler = await import('../../../functions/scheduler.ts');
   const tick = (await scheduler.handler({}, lambdaContext())) as { due: number };
   const bodies = sqs
@@ -170,7 +178,7 @@ describe('scheduler and campaigns-due handlers', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOON);
     seedApplied(MORNING);
-    coldStart({ TABLE_NAME, DISPATCH_QUEUE_URL, CAMPAIGNS_DUE_QUEUE_URL });
+    coldStart({ ...HANDLER_ENV });
     const due = await import('../../../functions/campaign-due.ts');
     const good = JSON.stringify({ campaignId: CAMPAIGN_ID, dueAt: NOON.toISOString() });
     const response = await due.handler(

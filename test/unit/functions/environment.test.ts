@@ -45,7 +45,7 @@ const VALID: Record<HandlerName, Record<string, string>> = {
     CAMPAIGNS_DUE_QUEUE_URL:
       'https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-campaigns-due',
   },
-  'campaign-due': { TABLE_NAME, DISPATCH_QUEUE_URL },
+  'campaign-due': { TABLE_NAME, DISPATCH_QUEUE_URL, WFM_QUEUE_URL, CXONE_SECRET_ID: 'cxone/credentials' },
   'get-campaign-policy': { TABLE_NAME },
   'put-campaign-policy': {
     TABLE_NAME,
@@ -80,6 +80,7 @@ const cases: Array<[HandlerName, string, string | undefined, RegExp]> = [
   ['deliver-wfm-webhook', 'WFM_ALLOW_PRIVATE_TARGETS', 'yes', /WFM_ALLOW_PRIVATE_TARGETS/],
   ['scheduler', 'CAMPAIGNS_DUE_QUEUE_URL', 'not a url', /CAMPAIGNS_DUE_QUEUE_URL/],
   ['campaign-due', 'TABLE_NAME', undefined, /TABLE_NAME/],
+  ['campaign-due', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
   ['get-campaign-policy', 'TABLE_NAME', undefined, /TABLE_NAME/],
   ['put-campaign-policy', 'CXONE_SECRET_ID', undefined, /CXONE_SECRET_ID/],
   ['put-campaign-policy', 'WFM_QUEUE_URL', 'not a url', /WFM_QUEUE_URL/],
