@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark of docs/performance.md in one run, printed as one Markdown table on stdout
 // (progress goes to stderr). BENCH_QUICK=1 runs a small version of each section as a smoke test.
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { arch, cpus, loadavg, platform } from 'node:os';
 import { bundleComposition } from './bundle-composition.ts';
@@ -18,6 +19,7 @@ import {
 } from './cost-model.ts';
 import { type GoodputResult, runGoodputBench } from './dispatch-goodput.ts';
 import { type E2eResult, runE2eBench } from './e2e.ts';
+import { RESULT_MARKER, type SchedulerBenchResult, summarize } from './scheduler.ts';
 import { median, percentile } from './stats.ts';
 import {
   formatKiB,
@@ -287,6 +289,53 @@ function costRows(e2e: E2eResult, service: PackagedService): Row[] {
   ];
 }
 
+const SCHEDULER_TARGETS = { tickRatio: 1.5, lagMs: 30_000 };
+
+/** bench/scheduler.ts in a child process: the local stack's handlers print EMF lines on stdout. */
+function runSchedulerChild(): Promise<SchedulerBenchResult> {
+  const child = spawn(process.execPath, [new URL('./scheduler.ts', import.meta.url).pathname], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+      if (code !== 0 || !line) reject(new Error(`bench/scheduler.ts exited with ${code} and no result`));
+      else resolve(JSON.parse(line.slice(RESULT_MARKER.length)) as SchedulerBenchResult);
+    });
+  });
+}
+
+function schedulerRows(result: SchedulerBenchResult): Row[] {
+  const section = '6 scheduler';
+  const { p50LagMs, p99LagMs, ratio } = summarize(result);
+  const rows: Row[] = result.ticks.map((tick) => ({
+    section,
+    metric: `one tick, ${formatNumber(tick.configured)} configured, ${tick.due} due (moto)`,
+    value: `${formatMs(tick.medianMs)} median; ${formatNumber(tick.itemsRead)} index items read, ${tick.dynamoCalls} DynamoDB + ${tick.sqsCalls} SQS calls`,
+  }));
+  rows.push({
+    section,
+    metric: `tick work, ${formatNumber(result.ticks.at(-1)?.configured ?? 0)} vs ${formatNumber(result.ticks[0]?.configured ?? 0)} configured`,
+    value: formatRatio(ratio),
+    target: `≤ ${SCHEDULER_TARGETS.tickRatio}×`,
+    verdict: verdictOf(ratio <= SCHEDULER_TARGETS.tickRatio),
+  });
+  rows.push({
+    section,
+    metric: `activation lag after a window opens (${result.lagsMs.length} windows, local stack)`,
+    value: `p50 ${formatMs(p50LagMs)}, p99 ${formatMs(p99LagMs)}`,
+    target: `≤ ${formatMs(SCHEDULER_TARGETS.lagMs)}`,
+    verdict: verdictOf(p99LagMs <= SCHEDULER_TARGETS.lagMs),
+  });
+  return rows;
+}
+
 function notMeasured(section: string, metric: string, error: unknown): Row {
   return { section, metric, value: `not measured: ${reason(error)}`, verdict: 'not measured' };
 }
@@ -328,6 +377,13 @@ async function main(): Promise<void> {
   if (e2e && service) rows.push(...costRows(e2e, service));
   else rows.push(notMeasured('5 cost / 1M assignments', 'all', new Error('needs §2 and §4')));
   if (service) await rm(service.dir, { recursive: true, force: true });
+
+  log('§6 scheduler: tick work and activation lag');
+  try {
+    rows.push(...schedulerRows(await runSchedulerChild()));
+  } catch (error) {
+    rows.push(notMeasured('6 scheduler', 'tick work and activation lag', error));
+  }
 
   const cpu = cpus();
   const load = loadavg()
