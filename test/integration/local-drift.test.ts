@@ -1,7 +1,7 @@
-// Drift through the whole local stack on real minute ticks, over HTTP only: a supervisor's hand edits made straight
-// through the sandbox's Admin API (an agent removed, a proficiency changed, an unknown agent added, under `exclusive`
-// membership) are reported by a signed `campaign.drift_detected` event and repaired within driftCheckMinutes + 1
-// minute; with `onDrift: report` the same edits are reported and CXone is left as the supervisor made it.
+// GET /campaigns/{campaignId}/drift through the whole local stack, over HTTP only: a supervisor's hand edit made with
+// a sandbox token straight through the Admin API (an agent removed, a proficiency changed, an agent added) is
+// reported with the right difference; an in-sync campaign is reported in sync; the GET writes nothing (CXone sees
+// only reads) and sends nothing to WFM.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,33 +9,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRST_AGENT_ID } from '../../infra/local/cxone-sandbox/server.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
 import { callApi } from '../support/local-api.ts';
-import { ADMIN, adminToken, call, type ResultSetBody } from './cxone-sandbox-http.ts';
+import { ADMIN, adminToken, call } from './cxone-sandbox-http.ts';
 
-const REPAIR = { campaignId: 'drift-repair', skillId: 4501237 };
-const REPORT = { campaignId: 'drift-report', skillId: 4501238 };
+const MANAGED = { campaignId: 'drift-managed', skillId: 4501235 };
+const EXCLUSIVE = { campaignId: 'drift-exclusive', skillId: 4501236 };
 const FINAL = ['applied', 'partially_applied', 'rejected', 'failed', 'superseded'];
-const MINUTE = 60_000;
-const DRIFT_CHECK_MINUTES = 1;
-const DRIFT_TYPE = 'com.cxone-assignments.campaign.drift_detected';
+const PLANNED = { isActive: true, proficiency: 3 };
 
 let stack: LocalStack;
 let policiesDir: string;
 
 const userIdOf = (n: number) => `agent-uuid-${String(n).padStart(3, '0')}`;
 const agentIdOf = (n: number) => FIRST_AGENT_ID + n - 1;
-const utcHhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-/** Three hours either side of now: no window opens or closes while the test runs. */
-const aroundNow = () => ({
-  start: utcHhmm(Date.now() - 180 * MINUTE),
-  end: utcHhmm(Date.now() + 180 * MINUTE),
-});
 
-function policy(campaignId: string, cxoneSkillId: number, onDrift: 'repair' | 'report') {
+function policy(campaignId: string, cxoneSkillId: number, membership: 'managed' | 'exclusive') {
   return {
     campaignId,
     cxoneSkillId,
     timezone: 'UTC',
-    callingHours: aroundNow(),
+    // All day, so that whether an agent is active does not depend on when the test runs.
+    callingHours: { start: '00:00', end: '23:59' },
     allowedAgentTimezones: ['UTC'],
     minWindowOverlapMinutes: 60,
     maxAgents: 10,
@@ -43,19 +36,17 @@ function policy(campaignId: string, cxoneSkillId: number, onDrift: 'repair' | 'r
     requiredSkills: ['preview-qualified'],
     callRateTarget: 8.5,
     capacityThreshold: 0.3,
-    membership: 'exclusive',
-    driftCheckMinutes: DRIFT_CHECK_MINUTES,
-    onDrift,
+    membership,
   };
 }
 
-/** Agents active now at proficiency 3 (call rate 4.2 of a target of 8.5). */
+/** Agents available all day: active, proficiency 3 (call rate 4.2 of a target of 8.5). */
 function desired(...agents: number[]) {
   return {
     agents: agents.map((n) => ({
       userId: userIdOf(n),
       skills: ['preview-qualified'],
-      availabilityWindow: { ...aroundNow(), timezone: 'UTC' },
+      availabilityWindow: { start: '00:00', end: '23:59', timezone: 'UTC' },
       maxConcurrentCalls: 1,
       recentCallRate: 4.2,
     })),
@@ -69,45 +60,28 @@ async function apply(campaignId: string, body: unknown): Promise<string> {
   });
   const accepted = (await response.json()) as { assignmentId: string };
   expect(response.status, JSON.stringify(accepted)).toBe(202);
-  const status = await until('the submission to be final', 45_000, async () => {
-    const view = (await (await callApi(stack, `/assignments/${accepted.assignmentId}`)).json()) as {
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const assignment = (await (await callApi(stack, `/assignments/${accepted.assignmentId}`)).json()) as {
       status: string;
     };
-    return FINAL.includes(view.status) ? view.status : undefined;
-  });
-  expect(status).toBe('applied');
-  return accepted.assignmentId;
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (FINAL.includes(assignment.status)) {
+      expect(assignment.status).toBe('applied');
+      return accepted.assignmentId;
+    }
+    if (Date.now() > deadline) throw new Error(`assignment still ${assignment.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
-async function members(skillId: number) {
-  const state = (
-    await call<{ skills: Record<string, Array<{ userId: string; isActive: boolean; proficiency: number }>> }>(
-      stack.cxoneUrl,
-      '/sandbox/state',
-    )
-  ).body;
-  return (state.skills[String(skillId)] ?? [])
-    .map(({ userId, isActive, proficiency }) => ({ userId, isActive, proficiency }))
-    .sort((a, b) => a.userId.localeCompare(b.userId));
-}
-
+/** A supervisor's change in CXone: any token the sandbox issued may call the Admin API directly. */
 async function handEdit(
   method: 'POST' | 'PUT' | 'DELETE',
   skillId: number,
-  agents: Array<Record<string, unknown>>,
+  agents: Array<{ agentId: number; isActive?: boolean; proficiency?: number }>,
 ) {
   const token = (await adminToken(stack.cxoneUrl)).access_token;
-  const reply = await call<ResultSetBody>(stack.cxoneUrl, `${ADMIN}/skills/${skillId}/agents`, {
+  const reply = await call(stack.cxoneUrl, `${ADMIN}/skills/${skillId}/agents`, {
     method,
     token,
     json: { agents },
@@ -115,38 +89,29 @@ async function handEdit(
   expect(reply.status).toBe(200);
 }
 
-/** The three hand edits of a supervisor on a skill holding agents 40..42 (or 50..52). */
-async function superviseBadly(skillId: number, first: number) {
-  await handEdit('DELETE', skillId, [{ agentId: agentIdOf(first) }]);
-  await handEdit('PUT', skillId, [{ agentId: agentIdOf(first + 1), proficiency: 12 }]);
-  await handEdit('POST', skillId, [{ agentId: agentIdOf(first + 20), isActive: true, proficiency: 5 }]);
+async function sandboxRequests() {
+  return (await call<Array<{ method: string; path: string }>>(stack.cxoneUrl, '/sandbox/requests')).body;
 }
 
-interface DriftEvent {
-  type: string;
-  data: {
-    campaignId: string;
-    repairQueued: boolean;
-    assignmentId?: string;
-    differences: Array<{ userId: string; kind: string; expected?: unknown; actual?: unknown }>;
-  };
+/** GET …/drift, with every CXone request it made (none may write) and the campaign's state before and after. */
+async function drift(campaignId: string) {
+  const agentsBefore = await (await callApi(stack, `/campaigns/${campaignId}/agents`)).json();
+  const logBefore = (await sandboxRequests()).length;
+  const response = await callApi(stack, `/campaigns/${campaignId}/drift`);
+  const body = (await response.json()) as Record<string, unknown>;
+  const cxoneRequests = (await sandboxRequests())
+    .slice(logBefore)
+    .filter((entry) => entry.path.startsWith(ADMIN));
+  expect(cxoneRequests.length, 'the drift check read the skill').toBeGreaterThan(0);
+  expect(cxoneRequests.filter((entry) => entry.method !== 'GET')).toEqual([]);
+  expect(await (await callApi(stack, `/campaigns/${campaignId}/agents`)).json()).toEqual(agentsBefore);
+  return { status: response.status, body };
 }
 
-async function driftEvents(campaignId: string) {
-  const received = (await (await fetch(`${stack.wfmUrl}/received`)).json()) as Array<{
-    body: string;
-    signatureValid: boolean;
-  }>;
-  return received
-    .map((hook) => ({ event: JSON.parse(hook.body) as DriftEvent, signatureValid: hook.signatureValid }))
-    .filter(({ event }) => event.type === DRIFT_TYPE && event.data.campaignId === campaignId);
+async function receivedTypes(): Promise<string[]> {
+  const received = (await (await fetch(`${stack.wfmUrl}/received`)).json()) as Array<{ body: string }>;
+  return received.map((hook) => (JSON.parse(hook.body) as { type: string }).type);
 }
-
-const PLANNED = { isActive: true, proficiency: 3 };
-const differencesOf = (event: DriftEvent) =>
-  event.data.differences
-    .map((d) => ({ userId: d.userId, kind: d.kind }))
-    .sort((a, b) => a.userId.localeCompare(b.userId));
 
 beforeAll(async () => {
   policiesDir = await mkdtemp(join(tmpdir(), 'local-drift-test-'));
@@ -154,8 +119,8 @@ beforeAll(async () => {
   await writeFile(
     extraPolicies,
     JSON.stringify([
-      policy(REPAIR.campaignId, REPAIR.skillId, 'repair'),
-      policy(REPORT.campaignId, REPORT.skillId, 'report'),
+      policy(MANAGED.campaignId, MANAGED.skillId, 'managed'),
+      policy(EXCLUSIVE.campaignId, EXCLUSIVE.skillId, 'exclusive'),
     ]),
   );
   stack = await startLocalStack({
@@ -164,7 +129,8 @@ beforeAll(async () => {
     wfmReceiverPort: 0,
     motoPort: 0,
     extraPoliciesFile: extraPolicies,
-    env: { POWERTOOLS_LOG_LEVEL: 'ERROR', CXONE_RATE_LIMIT_PER_SECOND: '100' },
+    rebalanceIntervalSeconds: 3600,
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
   });
 }, 240_000);
 
@@ -173,47 +139,63 @@ afterAll(async () => {
   if (policiesDir) await rm(policiesDir, { recursive: true, force: true });
 });
 
-describe('drift on the local stack (driftCheckMinutes 1, exclusive membership)', () => {
-  it('reports hand edits with a signed drift_detected event and repairs them within driftCheckMinutes + 1 minute, and report mode only reports', async () => {
-    await apply(REPAIR.campaignId, desired(40, 41, 42));
-    await apply(REPORT.campaignId, desired(50, 51, 52));
-    const editedAt = Date.now();
-    await superviseBadly(REPAIR.skillId, 40);
-    await superviseBadly(REPORT.skillId, 50);
-    const handEdited = await members(REPORT.skillId);
-
-    const bound = (DRIFT_CHECK_MINUTES + 1) * MINUTE;
-    const repaired = await until('the repair in CXone', bound, async () => {
-      const now = await members(REPAIR.skillId);
-      return now.length === 3 && now.every((m) => m.isActive && m.proficiency === 3) ? now : undefined;
+describe('GET /campaigns/{campaignId}/drift on the local stack', () => {
+  it('says in sync, with no differences, for a campaign CXone holds as planned', async () => {
+    await apply(MANAGED.campaignId, desired(1, 2, 3));
+    const { status, body } = await drift(MANAGED.campaignId);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      campaignId: MANAGED.campaignId,
+      inSync: true,
+      differences: [],
+      hiddenAgents: 0,
     });
-    expect(Date.now() - editedAt).toBeLessThanOrEqual(bound);
-    expect(repaired).toEqual([40, 41, 42].map((n) => ({ userId: userIdOf(n), ...PLANNED })));
+    expect(Date.parse(String(body.checkedAt))).toBeGreaterThan(Date.now() - 60_000);
+  }, 90_000);
 
-    const [repairEvent] = await until('the drift_detected event', 20_000, async () => {
-      const found = await driftEvents(REPAIR.campaignId);
-      return found.length > 0 ? found : undefined;
+  it('managed: reports an agent removed and a proficiency changed by hand, not a foreign agent added', async () => {
+    await handEdit('DELETE', MANAGED.skillId, [{ agentId: agentIdOf(2) }]);
+    await handEdit('PUT', MANAGED.skillId, [{ agentId: agentIdOf(3), isActive: true, proficiency: 12 }]);
+    await handEdit('POST', MANAGED.skillId, [{ agentId: agentIdOf(50), isActive: true, proficiency: 1 }]);
+    const { status, body } = await drift(MANAGED.campaignId);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      inSync: false,
+      differences: [
+        { userId: userIdOf(2), kind: 'missing', expected: PLANNED },
+        {
+          userId: userIdOf(3),
+          agentId: agentIdOf(3),
+          kind: 'changed',
+          expected: PLANNED,
+          actual: { isActive: true, proficiency: 12 },
+        },
+      ],
     });
-    expect(repairEvent?.signatureValid).toBe(true);
-    expect(repairEvent?.event.data.repairQueued).toBe(true);
-    expect(differencesOf(repairEvent?.event as DriftEvent)).toEqual([
-      { userId: userIdOf(40), kind: 'missing' },
-      { userId: userIdOf(41), kind: 'changed' },
-      { userId: userIdOf(60), kind: 'unexpected' },
-    ]);
+  }, 60_000);
 
-    const [reportEvent] = await until('the report-mode drift_detected event', bound, async () => {
-      const found = await driftEvents(REPORT.campaignId);
-      return found.length > 0 ? found : undefined;
+  it('exclusive: reports an unknown agent added by hand as unexpected', async () => {
+    await apply(EXCLUSIVE.campaignId, desired(4));
+    expect((await drift(EXCLUSIVE.campaignId)).body).toMatchObject({ inSync: true, differences: [] });
+    await handEdit('POST', EXCLUSIVE.skillId, [{ agentId: agentIdOf(60), isActive: false, proficiency: 7 }]);
+    const { body } = await drift(EXCLUSIVE.campaignId);
+    expect(body).toMatchObject({
+      inSync: false,
+      differences: [
+        {
+          userId: userIdOf(60),
+          agentId: agentIdOf(60),
+          kind: 'unexpected',
+          actual: { isActive: false, proficiency: 7 },
+        },
+      ],
     });
-    expect(reportEvent?.signatureValid).toBe(true);
-    expect(reportEvent?.event.data.repairQueued).toBe(false);
-    expect(differencesOf(reportEvent?.event as DriftEvent)).toEqual([
-      { userId: userIdOf(50), kind: 'missing' },
-      { userId: userIdOf(51), kind: 'changed' },
-      { userId: userIdOf(70), kind: 'unexpected' },
-    ]);
-    // Report mode writes nothing: CXone is as the supervisor left it.
-    expect(await members(REPORT.skillId)).toEqual(handEdited);
-  }, 300_000);
+  }, 90_000);
+
+  it('sends nothing to WFM and answers 404 for an unknown campaign', async () => {
+    expect(await receivedTypes()).not.toContain('com.cxone-assignments.campaign.drift_detected');
+    const response = await callApi(stack, '/campaigns/no-such-campaign/drift');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+  }, 30_000);
 });

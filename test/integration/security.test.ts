@@ -544,6 +544,7 @@ describe('(d) API credentials', () => {
       [
         'GET /assignments/{assignmentId}',
         'GET /campaigns/{campaignId}/agents',
+        'GET /campaigns/{campaignId}/drift',
         'GET /health',
         'PUT /campaigns/{campaignId}/agents',
         'DELETE /campaigns/{campaignId}',
