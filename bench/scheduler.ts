@@ -20,6 +20,8 @@ export interface TickSample {
   due: number;
   /** Median wall time of one tick. */
   medianMs: number;
+  /** Median wall time of the due-index queries alone (the tick's read). */
+  queryMs: number;
   /** Items DynamoDB read for the tick (ScannedCount of the index queries). */
   itemsRead: number;
   dynamoCalls: number;
@@ -143,12 +145,16 @@ async function tickBench(
   const index = new DynamoScheduleIndex(dynamodb, tableName);
   const queue = new SqsCampaignDueQueue(sqs, queueUrl);
   const samples: number[] = [];
+  const querySamples: number[] = [];
   for (let round = 0; round < rounds + 1; round++) {
     await putSchedules(
       dynamodb,
       tableName,
       dueIds.map((id) => scheduleItem(id, now.toISOString())),
     );
+    const queryStarted = performance.now();
+    await index.due(now);
+    if (round > 0) querySamples.push(performance.now() - queryStarted);
     Object.assign(counts, { items: 0, dynamo: 0, sqs: 0 });
     const started = performance.now();
     const result = await queueDueCampaigns({ index, queue, clock: { now: () => now } });
@@ -160,6 +166,7 @@ async function tickBench(
     configured,
     due,
     medianMs: median(samples),
+    queryMs: median(querySamples),
     itemsRead: counts.items,
     dynamoCalls: counts.dynamo,
     sqsCalls: counts.sqs,
