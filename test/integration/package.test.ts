@@ -728,6 +728,11 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       'AssignmentSuperseded',
       'WebhookDelivered',
       'WebhookFailed',
+      'CampaignsDue',
+      'CampaignsHandled',
+      'CampaignsDrifted',
+      'CampaignsRepaired',
+      'CxoneAuthFailures',
     ]) {
       expect(body).toContain(`"CxoneAssignments", "${metric}", "service", "cxone-assignments-ci"`);
     }
