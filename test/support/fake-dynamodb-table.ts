@@ -177,17 +177,25 @@ export class FakeDynamoTable {
     return { $metadata: {} };
   }
 
-  private deleteAllowed(input: DeleteCommandInput): boolean {
-    const existing = this.items.get(FakeDynamoTable.keyOf(input.Key));
-    return (
-      input.ConditionExpression === undefined ||
-      conditionHolds(
-        existing,
-        input.ConditionExpression,
-        input.ExpressionAttributeNames,
-        input.ExpressionAttributeValues,
-      )
+  /** Whether the write's ConditionExpression (if any) holds for the item now stored under `key`. */
+  private conditionAllows(
+    key: Record<string, unknown> | undefined,
+    input: Pick<
+      PutCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): boolean {
+    if (input.ConditionExpression === undefined) return true;
+    return conditionHolds(
+      this.items.get(FakeDynamoTable.keyOf(key)),
+      input.ConditionExpression,
+      input.ExpressionAttributeNames,
+      input.ExpressionAttributeValues,
     );
+  }
+
+  private deleteAllowed(input: DeleteCommandInput): boolean {
+    return this.conditionAllows(input.Key, input);
   }
 
   /** One partition, sorted by sk (descending with ScanIndexForward false), paged like DynamoDB with Limit. */
@@ -251,16 +259,7 @@ export class FakeDynamoTable {
   }
 
   private putAllowed(input: PutCommandInput): boolean {
-    const existing = this.items.get(FakeDynamoTable.keyOf(input.Item));
-    return (
-      input.ConditionExpression === undefined ||
-      conditionHolds(
-        existing,
-        input.ConditionExpression,
-        input.ExpressionAttributeNames,
-        input.ExpressionAttributeValues,
-      )
-    );
+    return this.conditionAllows(input.Item, input);
   }
 
   private update(input: UpdateCommandInput) {
@@ -275,16 +274,7 @@ export class FakeDynamoTable {
   }
 
   private updateAllowed(input: UpdateCommandInput): boolean {
-    const existing = this.items.get(FakeDynamoTable.keyOf(input.Key));
-    return (
-      input.ConditionExpression === undefined ||
-      conditionHolds(
-        existing,
-        input.ConditionExpression,
-        input.ExpressionAttributeNames,
-        input.ExpressionAttributeValues,
-      )
-    );
+    return this.conditionAllows(input.Key, input);
   }
 
   /** An update creates the item when it is missing, as DynamoDB does. */
