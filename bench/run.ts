@@ -35,6 +35,14 @@ import {
 import { runValidationBench, type ValidationResult } from './validation.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+/** BENCH_ONLY=2,5: run only those sections (a section another needs, like §2 and §4 for §5, must be listed too). */
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const runs = (section: number) => ONLY.size === 0 || ONLY.has(String(section));
 
 const CONFIG = QUICK
   ? {
@@ -345,45 +353,53 @@ async function main(): Promise<void> {
   const started = Date.now();
   log(`${QUICK ? 'quick' : 'full'} run`);
 
-  log('§1 validation + planning');
-  rows.push(...validationRows(runValidationBench(CONFIG.validation)));
+  if (runs(1)) {
+    log('§1 validation + planning');
+    rows.push(...validationRows(runValidationBench(CONFIG.validation)));
+  }
 
-  log('§2 cold start: serverless package');
   let service: PackagedService | undefined;
-  try {
-    service = await packageService(log);
-    rows.push(...coldStartRows(await measureColdStarts(service, CONFIG.coldStartRounds, log)));
-    rows.push(...(await compositionRows()));
-  } catch (error) {
-    rows.push(notMeasured('2 cold start', 'all functions', error));
-  }
+  if (runs(2) || runs(5))
+    try {
+      log('§2 cold start: serverless package');
+      service = await packageService(log);
+      rows.push(...coldStartRows(await measureColdStarts(service, CONFIG.coldStartRounds, log)));
+      rows.push(...(await compositionRows()));
+    } catch (error) {
+      rows.push(notMeasured('2 cold start', 'all functions', error));
+    }
 
-  log('§3 dispatch goodput');
-  try {
-    rows.push(...goodputRows(await runGoodputBench(CONFIG.goodput, log)));
-  } catch (error) {
-    rows.push(notMeasured('3 dispatch goodput', 'real and naive clients', error));
-  }
+  if (runs(3))
+    try {
+      log('§3 dispatch goodput');
+      rows.push(...goodputRows(await runGoodputBench(CONFIG.goodput, log)));
+    } catch (error) {
+      rows.push(notMeasured('3 dispatch goodput', 'real and naive clients', error));
+    }
 
-  log('§4 end to end on the local stack');
   let e2e: E2eResult | undefined;
-  try {
-    e2e = await runE2eBench(CONFIG.e2e, log, CONFIG.e2eTimeoutMs);
-    rows.push(...e2eRows(e2e));
-  } catch (error) {
-    rows.push(notMeasured('4 end to end', 'latency', error));
-  }
+  if (runs(4) || runs(5))
+    try {
+      log('§4 end to end on the local stack');
+      e2e = await runE2eBench(CONFIG.e2e, log, CONFIG.e2eTimeoutMs);
+      rows.push(...e2eRows(e2e));
+    } catch (error) {
+      rows.push(notMeasured('4 end to end', 'latency', error));
+    }
 
-  if (e2e && service) rows.push(...costRows(e2e, service));
-  else rows.push(notMeasured('5 cost / 1M assignments', 'all', new Error('needs §2 and §4')));
+  if (runs(5)) {
+    if (e2e && service) rows.push(...costRows(e2e, service));
+    else rows.push(notMeasured('5 cost / 1M assignments', 'all', new Error('needs §2 and §4')));
+  }
   if (service) await rm(service.dir, { recursive: true, force: true });
 
-  log('§6 scheduler: tick work and activation lag');
-  try {
-    rows.push(...schedulerRows(await runSchedulerChild()));
-  } catch (error) {
-    rows.push(notMeasured('6 scheduler', 'tick work and activation lag', error));
-  }
+  if (runs(6))
+    try {
+      log('§6 scheduler: tick work and activation lag');
+      rows.push(...schedulerRows(await runSchedulerChild()));
+    } catch (error) {
+      rows.push(notMeasured('6 scheduler', 'tick work and activation lag', error));
+    }
 
   const cpu = cpus();
   const load = loadavg()
