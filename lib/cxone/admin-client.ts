@@ -1,7 +1,8 @@
 // The `admin` target: real CXone. Discovery (`/.well-known/openid-configuration`, then `cxone-configuration` for the
 // tenant's API host) → a token for the access key (password grant) → Admin API `/skills/{skillId}/agents`.
 import { diffMembership, type MembershipDiff, type MembershipScope } from '../domain/membership.ts';
-import type { SkillAssignment } from '../domain/types.ts';
+import { compareUserIds } from '../domain/planner.ts';
+import type { SkillAssignment, SkillMember } from '../domain/types.ts';
 import {
   type ListedMember,
   parseSkill,
@@ -25,13 +26,15 @@ import {
 import type {
   CallContext,
   CampaignTarget,
+  ConfirmedBy,
+  ConvergeOptions,
   ConvergeResult,
   CxoneAssignmentClient,
   CxoneSkill,
   FailedAgent,
   SkillRead,
 } from './types.ts';
-import { type AgentWrite, settle } from './verify.ts';
+import { type AgentWrite, applyWrites, contradictsPicture, settle, writesConfirm } from './verify.ts';
 
 export interface AdminClientOptions {
   runtime: ClientRuntime;
@@ -178,11 +181,11 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
   async function applyDiff(
     writer: AdminWriter,
     diff: MembershipDiff,
-    agentIdOnSkill: Map<string, number>,
+    agentIdOnSkill: ReadonlyMap<string, number>,
     lookedUp: Map<string, number>,
     writes: Map<string, AgentWrite>,
   ) {
-    const withId = (agents: SkillAssignment[], ids: Map<string, number>): WriteAgent[] =>
+    const withId = (agents: SkillAssignment[], ids: ReadonlyMap<string, number>): WriteAgent[] =>
       agents.flatMap((agent) => {
         const agentId = ids.get(agent.userId);
         return agentId === undefined ? [] : [{ ...agent, agentId }];
@@ -201,55 +204,117 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
     await writer.add(withId(diff.add, lookedUp), writes);
   }
 
+  /**
+   * Diffs `picture` against `desired` and writes the differences. With `agentIdOnSkill` undefined (a trusted picture,
+   * which carries no agentIds) the members to remove or update are resolved from the agent directory without a
+   * listing; answers undefined, having written nothing, when one is not known there (a read will give it).
+   */
+  async function writeRound(
+    session: Session,
+    call: { target: CampaignTarget; desired: SkillAssignment[]; ctx: CallContext; scope: MembershipScope },
+    picture: Picture,
+    counter: Counter,
+  ): Promise<Round | undefined> {
+    const { target, desired, ctx, scope } = call;
+    const diff = diffMembership(picture.members, desired, scope);
+    const round: Round = { ...picture, diff, writes: new Map(), unwritable: new Map(), wrote: false };
+    if (diff.add.length + diff.update.length + diff.remove.length + diff.unlisted.length === 0) return round;
+    let onSkill = picture.agentIds;
+    if (!onSkill) {
+      const directory = directoryFor(session);
+      const ids = new Map<string, number>();
+      for (const userId of [...diff.remove, ...diff.update.map((agent) => agent.userId)]) {
+        const agentId = directory.known(userId);
+        if (agentId === undefined) return undefined;
+        ids.set(userId, agentId);
+      }
+      onSkill = ids;
+    }
+    const lookup = await lookUpAgents(
+      session,
+      [...diff.add.map((agent) => agent.userId), ...diff.unlisted],
+      ctx,
+      counter,
+    );
+    for (const userId of lookup.unknown) {
+      round.unwritable.set(userId, { userId, reason: 'unknown_user: no CXone agent has this userId' });
+    }
+    const writer = createAdminWriter({
+      send: (request) => api(session, { ...request, ctx }),
+      base: await apiBase(session, ctx),
+      skillId: target.skillId,
+      counter,
+    });
+    await applyDiff(writer, diff, onSkill, lookup.found, round.writes);
+    round.wrote = true;
+    return round;
+  }
+
   async function converge(
     target: CampaignTarget,
     desired: SkillAssignment[],
     ctx: CallContext,
     scope: MembershipScope = DEFAULT_SCOPE,
+    options: ConvergeOptions = {},
   ): Promise<ConvergeResult> {
     const startedAt = now();
     return withSession(runtime, async (session) => {
       const counter: Counter = { reads: 0, writes: 0 };
-      const first = await readSkill(session, target, ctx, counter);
-      const before = first.members.map(toMember);
-      const diff = diffMembership(before, desired, scope);
-      const writes = new Map<string, AgentWrite>();
-      const unwritable = new Map<string, FailedAgent>();
-      const nothingToDo =
-        diff.add.length + diff.update.length + diff.remove.length + diff.unlisted.length === 0;
-      let after = first;
-      if (!nothingToDo) {
-        const lookup = await lookUpAgents(
-          session,
-          [...diff.add.map((agent) => agent.userId), ...diff.unlisted],
-          ctx,
-          counter,
-        );
-        for (const userId of lookup.unknown) {
-          unwritable.set(userId, { userId, reason: 'unknown_user: no CXone agent has this userId' });
-        }
-        const writer = createAdminWriter({
-          send: (request) => api(session, { ...request, ctx }),
-          base: await apiBase(session, ctx),
-          skillId: target.skillId,
-          counter,
-        });
-        const onSkill = new Map(first.members.map((member) => [member.userId, member.agentId]));
-        await applyDiff(writer, diff, onSkill, lookup.found, writes);
-        after = await readSkill(session, target, ctx, counter);
+      const call = { target, desired, ctx, scope };
+      const read = async (): Promise<Picture> => {
+        const listed = await readSkill(session, target, ctx, counter);
+        return {
+          members: listed.members.map(toMember),
+          hiddenAgents: listed.hiddenAgents,
+          agentIds: new Map(listed.members.map((member) => [member.userId, member.agentId])),
+          fromRead: true,
+        };
+      };
+      let optimistic: Round | undefined;
+      if (options.trusted) {
+        const picture = { members: options.trusted.members.map((m) => ({ ...m })), hiddenAgents: 0 };
+        optimistic = await writeRound(session, call, { ...picture, fromRead: false }, counter);
       }
+      const stale = optimistic !== undefined && [...optimistic.writes.values()].some(contradictsPicture);
+      // No trusted picture, an agentId the directory does not know, or an answer showing the picture stale: read.
+      // Agents the optimistic round took off the skill are not tried again (a read cannot list them).
+      const off = new Set(
+        [...(optimistic?.writes ?? [])]
+          .filter(
+            ([, write]) => write.method === 'DELETE' && write.outcome !== 'unknown' && !isRefusal(write),
+          )
+          .map(([userId]) => userId),
+      );
+      const again = { ...call, scope: { ...scope, managed: scope.managed.filter((u) => !off.has(u)) } };
+      const last =
+        optimistic && !stale ? optimistic : await writeRound(session, again, await read(), counter);
+      if (!last) throw new Error('a round planned from a read always has the agentIds it needs');
+      let after = last.members;
+      let hiddenAgents = last.hiddenAgents;
+      let confirmedBy: ConfirmedBy = last.fromRead ? 'read' : 'trusted_picture';
+      if (last.wrote && writesConfirm(last.writes, last.unwritable, scope, last.hiddenAgents)) {
+        after = applyWrites(last.members, desired, last.writes);
+        confirmedBy = 'write_results';
+      } else if (last.wrote) {
+        const verifying = await read();
+        after = verifying.members;
+        hiddenAgents = verifying.hiddenAgents;
+        confirmedBy = 'read';
+      }
+      const facts = optimistic && optimistic !== last ? mergeRounds(optimistic, last) : last;
       return {
         ...counter,
         ...settle({
           desired,
           scope,
-          before,
-          diff,
-          after: after.members.map(toMember),
-          hiddenAgents: after.hiddenAgents,
-          writes,
-          unwritable,
+          before: facts.members,
+          diff: facts.diff,
+          after,
+          hiddenAgents,
+          writes: facts.writes,
+          unwritable: last.unwritable,
         }),
+        confirmedBy,
         cxoneMs: now() - startedAt,
       };
     });
@@ -283,6 +348,57 @@ export function createAdminClient(options: AdminClientOptions): CxoneAssignmentC
   };
 }
 
-function toMember(member: ListedMember) {
+/** What a round of writes is planned from: a read (with agentIds) or a trusted picture (without). */
+interface Picture {
+  members: SkillMember[];
+  hiddenAgents: number;
+  agentIds?: ReadonlyMap<string, number>;
+  fromRead: boolean;
+}
+
+interface Round extends Picture {
+  diff: MembershipDiff;
+  writes: Map<string, AgentWrite>;
+  unwritable: Map<string, FailedAgent>;
+  wrote: boolean;
+}
+
+/**
+ * One account of an optimistic round whose answers showed the picture stale and the read → diff → write round that
+ * followed: the state before is the read's, except for agents the optimistic round wrote (the picture's, as far as it
+ * knew them); the later round's diff and answer win for an agent both rounds wrote.
+ */
+function mergeRounds(first: Round, second: Round): Pick<Round, 'members' | 'diff' | 'writes'> {
+  const writtenFirst = new Set(first.writes.keys());
+  const picture = new Map(first.members.map((member) => [member.userId, member]));
+  const members = [
+    ...second.members.filter((member) => !writtenFirst.has(member.userId)),
+    ...[...writtenFirst].flatMap((userId) => {
+      const member = picture.get(userId);
+      return member ? [{ ...member }] : [];
+    }),
+  ].sort((a, b) => compareUserIds(a.userId, b.userId));
+  const later = new Set([
+    ...second.diff.add.map((agent) => agent.userId),
+    ...second.diff.update.map((agent) => agent.userId),
+    ...second.diff.remove,
+    ...second.diff.unlisted,
+  ]);
+  const keep = (userId: string) => !later.has(userId) && writtenFirst.has(userId);
+  const diff: MembershipDiff = {
+    add: [...first.diff.add.filter((agent) => keep(agent.userId)), ...second.diff.add],
+    update: [...first.diff.update.filter((agent) => keep(agent.userId)), ...second.diff.update],
+    remove: [...first.diff.remove.filter(keep), ...second.diff.remove],
+    unlisted: [...first.diff.unlisted.filter(keep), ...second.diff.unlisted],
+    foreign: second.diff.foreign,
+  };
+  return { members, diff, writes: new Map([...first.writes, ...second.writes]) };
+}
+
+function isRefusal(write: AgentWrite): boolean {
+  return typeof write.outcome === 'object';
+}
+
+function toMember(member: ListedMember): SkillMember {
   return { userId: member.userId, isActive: member.isActive, proficiency: member.proficiency };
 }

@@ -28,13 +28,17 @@ export interface AdminWriterOptions {
 }
 
 export interface AdminWriter {
-  /** Removes members the read listed (batched body DELETE). */
+  /**
+   * Removes members the read (or the trusted picture) listed (batched body DELETE); one CXone says is not assigned is
+   * `absent` and `missing`.
+   */
   remove(agents: WriteAgent[], writes: Map<string, AgentWrite>): Promise<void>;
   /**
    * Removes managed agents the read did not list, one `DELETE …/agents/{agentId}` each: 200 means the agent was on
    * the skill after all (hidden, or inactive and not listed), 404 that it is not.
    */
   removeUnlisted(agents: WriteAgent[], writes: Map<string, AgentWrite>): Promise<void>;
+  /** Updates members; one CXone says is not assigned stays refused and is marked `missing`. */
   update(agents: WriteAgent[], writes: Map<string, AgentWrite>): Promise<void>;
   /**
    * Adds agents; one that CXone says is already assigned (the read did not list it: hidden, or inactive and not
@@ -91,7 +95,7 @@ export function createAdminWriter(options: AdminWriterOptions): AdminWriter {
     async remove(agents, writes) {
       for (const { agent, result } of await batches('DELETE', agents)) {
         if (result && !result.ok && NOT_ASSIGNED.test(result.reason)) {
-          writes.set(agent.userId, { method: 'DELETE', outcome: 'absent' });
+          writes.set(agent.userId, { method: 'DELETE', outcome: 'absent', missing: true });
         } else record(writes, 'DELETE', agent, result);
       }
     },
@@ -114,7 +118,11 @@ export function createAdminWriter(options: AdminWriterOptions): AdminWriter {
     },
 
     async update(agents, writes) {
-      for (const { agent, result } of await batches('PUT', agents)) record(writes, 'PUT', agent, result);
+      for (const { agent, result } of await batches('PUT', agents)) {
+        record(writes, 'PUT', agent, result);
+        const write = writes.get(agent.userId);
+        if (write && result && !result.ok && NOT_ASSIGNED.test(result.reason)) write.missing = true;
+      }
     },
 
     async add(agents, writes) {

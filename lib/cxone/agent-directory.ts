@@ -29,6 +29,11 @@ export class AgentDirectory {
     this.byUserId.set(userId, agentId);
   }
 
+  /** The agentId already learnt for `userId`, without any listing. */
+  known(userId: string): number | undefined {
+    return this.byUserId.get(userId);
+  }
+
   /**
    * Resolves `userIds`, listing the tenant's agents when one is unknown and the last listing is older than the
    * maximum age. `getPage(skip)` reads one page of `GET /agents` (parsed by parseAgents).

@@ -116,7 +116,13 @@ export function createCampaignAgentsClient(options: { runtime: ClientRuntime }):
         writes,
         unwritable: new Map(),
       });
-      return { reads, writes: nothingToDo ? 0 : 1, ...settled, cxoneMs: now() - startedAt };
+      return {
+        reads,
+        writes: nothingToDo ? 0 : 1,
+        ...settled,
+        confirmedBy: 'read',
+        cxoneMs: now() - startedAt,
+      };
     });
   }
 

@@ -23,7 +23,7 @@ export interface FailedAgent {
 }
 
 export interface ConvergeResult {
-  /** API reads made: skill-agent reads (first and verifying) and agent-directory pages; not token or discovery. */
+  /** API reads made: skill-agent reads (first and verifying, when made) and agent-directory pages; not token or discovery. */
   reads: number;
   /** Write requests made; 0 when CXone already matched the desired state. */
   writes: number;
@@ -36,11 +36,15 @@ export interface ConvergeResult {
    * cannot be verified while members are hidden from the access key.
    */
   verified: boolean;
-  /** CXone's state at the first read, before any write (for per-agent events: activated, deactivated…). */
+  /**
+   * CXone's state before any write (for per-agent events: activated, deactivated…): the first read, or the trusted
+   * picture; after a stale picture, the read that followed, except for the agents written before it (the picture's).
+   */
   before: SkillMember[];
   /**
-   * CXone's state after the verifying read (or the first read when nothing was written), plus desired agents the read
-   * could not show whose own write CXone reported successful (see verify.ts).
+   * CXone's state after the writes (see `confirmedBy`): the verifying read (or the first read when nothing was written)
+   * plus desired agents the read could not show whose own write CXone reported successful (see verify.ts); or the
+   * picture the writes were planned from with the writes applied.
    */
   current: SkillMember[];
   /** Members of the skill the access key may not see, as the last read reported (CXone's `hiddenAgents`). */
@@ -49,10 +53,35 @@ export interface ConvergeResult {
   foreign: SkillMember[];
   /** Managed agents, no longer desired, now known to be off the skill: the caller may stop managing them. */
   released: string[];
-  /** Agents the first read did not list whose writes showed them on the skill (their earlier state is unknown). */
+  /**
+   * Agents the first read (or the trusted picture) did not list whose writes showed them on the skill (their earlier
+   * state is unknown).
+   */
   revealed: string[];
   /** Wall time spent in CXone calls for this converge, including retries. */
   cxoneMs: number;
+  /**
+   * What `current` rests on: `read`, a skill read made after the last write (or the first read when nothing was
+   * written); `write_results`, CXone's per-agent answers to the writes, applied to the picture they were planned from
+   * (every answer a success, nothing hidden that could matter); `trusted_picture`, the caller's trusted picture
+   * already held the desired state, so nothing was read or written.
+   */
+  confirmedBy: ConfirmedBy;
+}
+
+export type ConfirmedBy = 'read' | 'write_results' | 'trusted_picture';
+
+/**
+ * The skill's members as the caller last knew them (its last applied state, with a drift check since that found
+ * CXone in sync and nothing hidden). With one, converge writes without reading first, and reads only when an answer
+ * shows the picture stale or leaves doubt.
+ */
+export interface TrustedPicture {
+  members: readonly SkillMember[];
+}
+
+export interface ConvergeOptions {
+  trusted?: TrustedPicture;
 }
 
 /** A CXone skill as `GET /skills/{skillId}` describes it (the fields the service looks at). */
@@ -81,15 +110,17 @@ export interface SkillRead {
 export interface CxoneAssignmentClient {
   readonly target: 'admin' | 'campaign-agents';
   /**
-   * Read → diff → write only the differences → verifying read. `scope` says which members are the campaign's to
-   * change (default: `managed` with no earlier agents, so only the desired agents are written). Throws the errors of
-   * ./errors.ts.
+   * Read → diff → write only the differences → a verifying read only when the answers leave doubt. `scope` says which
+   * members are the campaign's to change (default: `managed` with no earlier agents, so only the desired agents are
+   * written). With `options.trusted` (the admin target) the first read is skipped: the diff is made from the picture,
+   * and an answer that shows it stale makes the converge read → diff → write again. Throws the errors of ./errors.ts.
    */
   converge(
     target: CampaignTarget,
     desired: SkillAssignment[],
     ctx: CallContext,
     scope?: MembershipScope,
+    options?: ConvergeOptions,
   ): Promise<ConvergeResult>;
   /**
    * The skill's description, or undefined when CXone does not know the skill (404). The `campaign-agents` target

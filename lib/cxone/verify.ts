@@ -1,4 +1,4 @@
-// After the writes, the verifying read is the truth, within what it can show: an agent is reported failed only if
+// After the writes, the verifying read (when one is needed: see writesConfirm) is the truth, within what it can show: an agent is reported failed only if
 // CXone still differs for it (so a per-agent "already assigned" after a retried POST that had in fact succeeded is not
 // a failure). Whether CXone's skill-agent read lists inactive members is unverified, and members hidden from the
 // access key are never listed: a desired agent the read leaves out counts as applied when CXone answered its own write
@@ -26,16 +26,24 @@ export interface AgentWrite {
   outcome: 'ok' | 'absent' | 'unknown' | { refused: string };
   /** The first read did not list the agent, yet CXone's answer showed it on the skill. */
   revealed?: boolean;
+  /**
+   * CXone's answer says the agent was not on the skill though the picture the write was planned from had it there (a
+   * DELETE or PUT answered "not assigned").
+   */
+  missing?: boolean;
 }
 
 export interface ConvergeFacts {
   desired: readonly SkillAssignment[];
   scope: MembershipScope;
-  /** The first read. */
+  /** The first read (or the trusted picture). */
   before: readonly SkillMember[];
   /** What the writes were planned from. */
   diff: MembershipDiff;
-  /** The verifying read (the first one again when nothing was written), and its `hiddenAgents`. */
+  /**
+   * The verifying read (the first one again when nothing was written), or applyWrites of the picture when the
+   * answers confirm the writes; and the last read's `hiddenAgents`.
+   */
   after: readonly SkillMember[];
   hiddenAgents: number;
   writes: ReadonlyMap<string, AgentWrite>;
@@ -43,7 +51,62 @@ export interface ConvergeFacts {
   unwritable: ReadonlyMap<string, FailedAgent>;
 }
 
-type Settled = Omit<ConvergeResult, 'reads' | 'writes' | 'cxoneMs'>;
+type Settled = Omit<ConvergeResult, 'reads' | 'writes' | 'cxoneMs' | 'confirmedBy'>;
+
+/** CXone's answer for the agent contradicts the picture its write was planned from. */
+export function contradictsPicture(write: AgentWrite): boolean {
+  return write.revealed === true || write.missing === true;
+}
+
+/**
+ * Whether CXone's per-agent answers can stand in for a verifying read: every write answered with success (`ok`, or
+ * `absent` for a DELETE), none contradicting the picture, no agent left unwritten, and no hidden member that could be
+ * the campaign's unseen. In `managed` mode hidden members cannot hide a change the service had to make: every owned
+ * agent the picture leaves out is written (a desired one added, a managed one removed by agentId), and CXone's answer
+ * to that write reveals it; the members left hidden are then others', which managed mode never touches. In
+ * `exclusive` mode a hidden member is one the campaign should remove and cannot see: a read is needed (and still
+ * cannot vouch for it).
+ */
+export function writesConfirm(
+  writes: ReadonlyMap<string, AgentWrite>,
+  unwritable: ReadonlyMap<string, FailedAgent>,
+  scope: MembershipScope,
+  hiddenAgents: number,
+): boolean {
+  if (unwritable.size > 0) return false;
+  if (hiddenAgents > 0 && scope.mode === 'exclusive') return false;
+  for (const write of writes.values()) {
+    if (contradictsPicture(write)) return false;
+    if (write.outcome === 'ok') continue;
+    if (write.outcome === 'absent' && write.method === 'DELETE') continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The skill after writes that all succeeded, from the picture they were planned from: a POST or PUT leaves the agent
+ * as desired, a DELETE takes it off.
+ */
+export function applyWrites(
+  picture: readonly SkillMember[],
+  desired: readonly SkillAssignment[],
+  writes: ReadonlyMap<string, AgentWrite>,
+): SkillMember[] {
+  const state = new Map(picture.map((member) => [member.userId, { ...member }]));
+  const wanted = new Map(desired.map((agent) => [agent.userId, agent]));
+  for (const [userId, write] of writes) {
+    if (write.method === 'DELETE') {
+      state.delete(userId);
+      continue;
+    }
+    const agent = wanted.get(userId);
+    if (agent && write.outcome === 'ok') {
+      state.set(userId, { userId, isActive: agent.isActive, proficiency: agent.proficiency });
+    }
+  }
+  return [...state.values()].sort((a, b) => compareUserIds(a.userId, b.userId));
+}
 
 export function settle(facts: ConvergeFacts): Settled {
   const { desired, scope, diff, writes } = facts;

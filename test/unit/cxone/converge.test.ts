@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { convergeWithBalancing } from '../../../lib/cxone/converge.ts';
 import { CxoneConflictError, CxonePermanentError } from '../../../lib/cxone/errors.ts';
-import type { ConvergeResult, CxoneConvergeClient } from '../../../lib/cxone/types.ts';
+import type { ConvergeResult, CxoneConvergeClient, TrustedPicture } from '../../../lib/cxone/types.ts';
 import { MAX_BALANCING_ROUNDS } from '../../../lib/domain/load-balance.ts';
 import type { AgentPlan, SkillAssignment } from '../../../lib/domain/types.ts';
 
@@ -22,10 +22,12 @@ function plan(count: number): AgentPlan[] {
 /** A client whose CXone accepts at most `capacity` active agents (409 with the limit otherwise). */
 function capacityClient(capacity: number | ((attempt: number) => number | undefined)) {
   const attempts: SkillAssignment[][] = [];
+  const pictures: Array<TrustedPicture | undefined> = [];
   const client: CxoneConvergeClient = {
     target: 'campaign-agents',
-    converge: async (_target, desired) => {
+    converge: async (_target, desired, _ctx, _scope, options) => {
       attempts.push(desired);
+      pictures.push(options?.trusted);
       const limit = typeof capacity === 'number' ? capacity : capacity(attempts.length);
       const active = desired.filter((agent) => agent.isActive).length;
       if (limit === undefined || active > limit) {
@@ -46,11 +48,12 @@ function capacityClient(capacity: number | ((attempt: number) => number | undefi
         released: [],
         revealed: [],
         cxoneMs: 5,
+        confirmedBy: 'read',
       };
       return result;
     },
   };
-  return { client, attempts };
+  return { client, attempts, pictures };
 }
 
 describe('convergeWithBalancing', () => {
@@ -75,6 +78,13 @@ describe('convergeWithBalancing', () => {
     expect(result.plan.filter((agent) => agent.reason === 'dropped_capacity_conflict')).toHaveLength(2);
     // dropped agents stay assigned, inactive
     expect(attempts[1]).toHaveLength(5);
+  });
+
+  it('hands a trusted picture to the first round only: a refused round may have written', async () => {
+    const { client, pictures } = capacityClient(3);
+    const trusted: TrustedPicture = { members: [{ userId: 'agent-01', isActive: true, proficiency: 1 }] };
+    await convergeWithBalancing(client, target, plan(5), ctx, undefined, { trusted });
+    expect(pictures).toEqual([trusted, undefined]);
   });
 
   it(`gives up after ${MAX_BALANCING_ROUNDS} balancing rounds instead of looping`, async () => {
