@@ -1,5 +1,11 @@
 import { PermanentRefusalError, RetryLaterError } from '../app/errors.ts';
-import type { CampaignConverger, ConvergeContext, ConvergeOutcome, ConvergeTarget } from '../app/ports.ts';
+import type {
+  CampaignConverger,
+  ConvergeContext,
+  ConvergeOutcome,
+  ConvergeTarget,
+  TrustedSkillPicture,
+} from '../app/ports.ts';
 import { convergeWithBalancing } from '../cxone/converge.ts';
 import {
   CxoneAuthError,
@@ -43,9 +49,17 @@ export class CxoneConverger implements CampaignConverger {
     plan: AgentPlan[],
     context: ConvergeContext,
     scope: MembershipScope,
+    trusted?: TrustedSkillPicture,
   ): Promise<ConvergeOutcome> {
     try {
-      const result = await convergeWithBalancing(this.client, target, plan, context, scope);
+      const result = await convergeWithBalancing(
+        this.client,
+        target,
+        plan,
+        context,
+        scope,
+        trusted ? { trusted } : {},
+      );
       return {
         plan: result.plan,
         dropped: result.dropped,
@@ -63,6 +77,7 @@ export class CxoneConverger implements CampaignConverger {
         foreign: result.foreign,
         released: result.released,
         revealed: result.revealed,
+        confirmedBy: result.confirmedBy,
       };
     } catch (error) {
       if (error instanceof CxoneAuthError) {

@@ -6,7 +6,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AppliedState, AssignmentRecord, CampaignState } from '../app/model.ts';
+import type { AppliedState, AssignmentRecord, CampaignState, DriftCheckRecord } from '../app/model.ts';
 import type { AssignmentStore, CreateAssignmentOutcome, IdempotencyClaim } from '../app/ports.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -230,6 +230,18 @@ export class DynamoAssignmentStore implements AssignmentStore {
         UpdateExpression: 'SET lastApplied = :applied, managedAgents = :managed',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':applied': applied, ':managed': managedAgents },
+      }),
+    );
+  }
+
+  async recordDriftCheck(campaignId: string, check: DriftCheckRecord): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: campaignKey(campaignId),
+        UpdateExpression: 'SET lastDriftCheck = :check',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':check': check },
       }),
     );
   }

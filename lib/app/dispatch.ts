@@ -10,6 +10,7 @@ import {
   membershipFor,
   ownedBy,
   stateBefore,
+  trustedPictureOf,
   unseenMembers,
 } from './membership.ts';
 import type { DispatchMessage } from './messages.ts';
@@ -102,6 +103,7 @@ export async function dispatchAssignment(
   const plan = planActiveAgents(policy, record.desired, startedAt);
   const { scope, added } = membershipFor(policy, campaign, record);
   if (campaign && added.length > 0) await store.recordManaged(record.campaignId, [...scope.managed]);
+  const trusted = trustedPictureOf(policy, campaign, record, startedAt);
   let outcome: ConvergeOutcome;
   try {
     outcome = await deps.converger.converge(
@@ -109,6 +111,7 @@ export async function dispatchAssignment(
       plan,
       { correlationId: record.assignmentId, deadline: delivery.deadline },
       scope,
+      trusted,
     );
   } catch (error) {
     if (error instanceof PermanentRefusalError) {
@@ -253,6 +256,7 @@ async function finish(
       ? {
           cxoneReads: details.outcome.reads,
           cxoneWrites: details.outcome.writes,
+          confirmedBy: details.outcome.confirmedBy,
           failedAgents: details.outcome.failedAgents,
           hiddenAgents: details.outcome.hiddenAgents,
         }

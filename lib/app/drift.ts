@@ -118,7 +118,8 @@ async function compare(
  * The scheduled drift check: the comparison of queryCampaignDrift and, with `act: true` and a difference, the
  * follow-up. A `repair` assignment is queued when the policy's `onDrift` is `repair` and the campaign's latest
  * assignment is final (`repair_pending` otherwise: that one converges anyway), then `campaign.drift_detected` is
- * sent and audited. With `act: false` nothing is written or sent.
+ * sent and audited. An acting check records its outcome on the campaign state (clean: in sync, nothing hidden). With
+ * `act: false` nothing is written or sent.
  */
 export async function checkCampaignDrift(
   deps: DriftDeps,
@@ -129,7 +130,13 @@ export async function checkCampaignDrift(
   if (compared.kind !== 'compared') return compared;
   const { report, policy, state, checkId, now } = compared;
   const { differences, hiddenAgents } = report;
-  if (!options.act || report.inSync) return { kind: 'checked', report, action: 'none' };
+  if (!options.act) return { kind: 'checked', report, action: 'none' };
+  // What lets a dispatch trust the last applied state instead of reading first: a clean check, not too old.
+  await deps.store.recordDriftCheck(campaignId, {
+    checkedAt: report.checkedAt,
+    inSync: report.inSync && hiddenAgents === 0,
+  });
+  if (report.inSync) return { kind: 'checked', report, action: 'none' };
 
   const action =
     onDriftOf(policy) === 'repair' ? await queueRepair(deps, state, differences, checkId, now) : 'reported';

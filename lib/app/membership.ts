@@ -1,11 +1,12 @@
 // The campaign's membership across dispatches: which agents it manages, what a converge leaves to others, and what a
 // converge under exclusive membership cannot vouch for.
+import { driftCheckMinutesOf } from '../domain/drift-policy.ts';
 import { type MembershipScope, membershipOf } from '../domain/membership.ts';
 import { compareUserIds } from '../domain/planner.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
 import type { SkillMember } from '../domain/types.ts';
 import type { AppliedState, AssignmentRecord, CampaignState } from './model.ts';
-import type { ConvergeOutcome } from './ports.ts';
+import type { ConvergeOutcome, TrustedSkillPicture } from './ports.ts';
 
 /**
  * The membership scope of a dispatch: the agents managed so far (those of every desired state dispatched, less those
@@ -89,4 +90,31 @@ export function unseenMembers(
     `exclusive membership: ${outcome.hiddenAgents} member(s) of skill ${skillId} are hidden from the access key, ` +
     'so the skill cannot be checked to hold only the desired agents'
   );
+}
+
+/**
+ * The picture of the campaign's skill a dispatch may write from without reading CXone first: the last applied state,
+ * while it is younger than the campaign's drift-check interval, and only after a drift check no older than that
+ * found CXone in sync with nothing hidden. The service never trusts its own record over CXone for longer than one
+ * drift check. Not for a retry of an interrupted dispatch (its writes may be half done), a repair (drift was found)
+ * or a policy change (the skill or the membership may have changed); not while members were hidden.
+ */
+export function trustedPictureOf(
+  policy: CampaignPolicy,
+  campaign: CampaignState | undefined,
+  record: AssignmentRecord,
+  now: Date,
+): TrustedSkillPicture | undefined {
+  const applied = campaign?.lastApplied;
+  const check = campaign?.lastDriftCheck;
+  if (!applied || !check?.inSync || (applied.hiddenAgents ?? 0) > 0) return undefined;
+  if (record.status !== 'queued' || record.kind === 'repair' || record.kind === 'policy_change')
+    return undefined;
+  const intervalMs = driftCheckMinutesOf(policy) * 60_000;
+  const young = (at: string) => {
+    const age = now.getTime() - Date.parse(at);
+    return age >= 0 && age < intervalMs;
+  };
+  if (!young(applied.appliedAt) || !young(check.checkedAt)) return undefined;
+  return { members: lastAppliedMembers(applied) };
 }

@@ -3,7 +3,7 @@ import type { CampaignPolicy } from '../domain/schemas.ts';
 import type { AgentPlan, SkillMember } from '../domain/types.ts';
 import type { WfmEvent } from '../wfm/cloudevents.ts';
 import type { DispatchMessage } from './messages.ts';
-import type { AppliedState, AssignmentRecord, CampaignState } from './model.ts';
+import type { AppliedState, AssignmentRecord, CampaignState, DriftCheckRecord } from './model.ts';
 import type { Page, PageRequest } from './paging.ts';
 
 export interface IdempotencyClaim {
@@ -38,6 +38,8 @@ export interface AssignmentStore {
   recordManaged(campaignId: string, managedAgents: string[]): Promise<void>;
   /** Records what was applied and, in the same write, the managed agents that remain. */
   recordApplied(campaignId: string, applied: AppliedState, managedAgents: string[]): Promise<void>;
+  /** Records the outcome of the campaign's last scheduled drift check (the campaign state exists). */
+  recordDriftCheck(campaignId: string, check: DriftCheckRecord): Promise<void>;
   /** Reserves `count` consecutive per-campaign sequence numbers and returns the first. */
   reserveSequence(campaignId: string, count: number): Promise<number>;
 }
@@ -70,7 +72,7 @@ export interface ConvergeOutcome {
   plan: AgentPlan[];
   dropped: string[];
   before: SkillMember[];
-  /** CXone's state as read back after the writes. */
+  /** CXone's state after the writes (see `confirmedBy`). */
   after: SkillMember[];
   added: string[];
   updated: string[];
@@ -86,13 +88,29 @@ export interface ConvergeOutcome {
   foreign: SkillMember[];
   /** Managed agents, no longer desired, now known to be off the skill. */
   released: string[];
-  /** Agents the first read did not list that the writes found on the skill. */
+  /** Agents the first read (or the trusted picture) did not list that the writes found on the skill. */
   revealed: string[];
+  /**
+   * What `after` rests on: a CXone read after the writes (`read`), CXone's per-agent answers to writes that all
+   * succeeded (`write_results`), or the trusted picture that already held the plan (`trusted_picture`).
+   */
+  confirmedBy: 'read' | 'write_results' | 'trusted_picture';
 }
 
 /**
- * Converges the campaign's CXone skill to a plan within the campaign's membership (read, diff, write, verify; load
- * balancing on capacity conflicts). Throws RetryLaterError or PermanentRefusalError (lib/app/errors.ts).
+ * What the campaign's skill held as the service last knew it, trusted instead of a read before the writes: the
+ * members of the campaign's last applied state (its own and the others), while that state and a clean drift check
+ * are both younger than the campaign's drift-check interval.
+ */
+export interface TrustedSkillPicture {
+  members: SkillMember[];
+}
+
+/**
+ * Converges the campaign's CXone skill to a plan within the campaign's membership (read, diff, write, a verifying
+ * read when the answers leave doubt; load balancing on capacity conflicts). With `trusted`, the read before the
+ * writes is skipped unless an answer shows the picture stale. Throws RetryLaterError or PermanentRefusalError
+ * (lib/app/errors.ts).
  */
 export interface CampaignConverger {
   converge(
@@ -100,6 +118,7 @@ export interface CampaignConverger {
     plan: AgentPlan[],
     context: ConvergeContext,
     scope: MembershipScope,
+    trusted?: TrustedSkillPicture,
   ): Promise<ConvergeOutcome>;
 }
 

@@ -7,6 +7,7 @@ import type {
   ConvergeContext,
   ConvergeOutcome,
   ConvergeTarget,
+  TrustedSkillPicture,
 } from '../../lib/app/ports.ts';
 import { isEmptyDiff } from '../../lib/domain/diff.ts';
 import { balanceOnConflict } from '../../lib/domain/load-balance.ts';
@@ -19,6 +20,7 @@ export interface ConvergeCall {
   plan: AgentPlan[];
   context: ConvergeContext;
   scope: MembershipScope;
+  trusted?: TrustedSkillPicture;
 }
 
 export class FakeCampaignConverger implements CampaignConverger {
@@ -57,8 +59,9 @@ export class FakeCampaignConverger implements CampaignConverger {
     plan: AgentPlan[],
     context: ConvergeContext,
     scope: MembershipScope,
+    trusted?: TrustedSkillPicture,
   ): Promise<ConvergeOutcome> {
-    this.calls.push(structuredClone({ target, plan, context, scope }));
+    this.calls.push(structuredClone({ target, plan, context, scope, ...(trusted ? { trusted } : {}) }));
     const failure = this.failures.shift();
     if (failure) throw failure;
 
@@ -103,6 +106,7 @@ export class FakeCampaignConverger implements CampaignConverger {
       foreign: foreignMembers(after, desired, scope.managed),
       released: scope.managed.filter((u) => !desiredIds.has(u) && !skill.has(u)),
       revealed: [],
+      confirmedBy: 'read',
     };
   }
 

@@ -1,7 +1,7 @@
 // An AssignmentStore in memory with the DynamoDB store's semantics: conditional writes, the atomic idempotency claim,
 // the conditional rebalance, and per-campaign sequence reservation. Values are copied in and out (like a real
 // table), so callers never share objects with what is stored.
-import type { AppliedState, AssignmentRecord, CampaignState } from '../../lib/app/model.ts';
+import type { AppliedState, AssignmentRecord, CampaignState, DriftCheckRecord } from '../../lib/app/model.ts';
 import type { AssignmentStore, CreateAssignmentOutcome, IdempotencyClaim } from '../../lib/app/ports.ts';
 
 /** What DynamoDB answers when a condition fails outside a transaction. */
@@ -33,10 +33,11 @@ export class InMemoryAssignmentStore implements AssignmentStore {
   seed(record: AssignmentRecord, options: { latest?: boolean; lastApplied?: AppliedState } = {}): void {
     this.assignments.set(record.assignmentId, copy(record));
     if (options.latest ?? true) {
-      // Like a submission: the managed agents of the campaign stay (they are not part of a desired state).
-      const managedAgents = this.campaigns.get(record.campaignId)?.managedAgents;
+      // Like a submission: the managed agents and the last drift check stay (they are not part of a desired state).
+      const { managedAgents, lastDriftCheck } = this.campaigns.get(record.campaignId) ?? {};
       this.campaigns.set(record.campaignId, {
         ...(managedAgents ? { managedAgents } : {}),
+        ...(lastDriftCheck ? { lastDriftCheck } : {}),
         campaignId: record.campaignId,
         latestAssignmentId: record.assignmentId,
         desired: copy(record.desired),
@@ -140,6 +141,12 @@ export class InMemoryAssignmentStore implements AssignmentStore {
     if (!state) throw new ConditionFailedError(`campaign ${campaignId} has no state`);
     state.lastApplied = copy(applied);
     state.managedAgents = copy(managedAgents);
+  }
+
+  async recordDriftCheck(campaignId: string, check: DriftCheckRecord): Promise<void> {
+    const state = this.campaigns.get(campaignId);
+    if (!state) throw new ConditionFailedError(`campaign ${campaignId} has no state`);
+    state.lastDriftCheck = copy(check);
   }
 
   async reserveSequence(campaignId: string, count: number): Promise<number> {

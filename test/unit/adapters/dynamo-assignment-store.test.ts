@@ -250,6 +250,18 @@ describe('DynamoAssignmentStore small updates', () => {
     });
   });
 
+  it('recordDriftCheck sets the last drift check on the existing campaign state', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await store().recordDriftCheck(CAMPAIGN_ID, { checkedAt: 'at', inSync: true });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
+      UpdateExpression: 'SET lastDriftCheck = :check',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':check': { checkedAt: 'at', inSync: true } },
+    });
+  });
+
   it('recordManaged sets the managed agents on the existing campaign state', async () => {
     ddb.on(UpdateCommand).resolves({});
     await store().recordManaged(CAMPAIGN_ID, ['agent-1', 'agent-2']);

@@ -127,6 +127,25 @@ describe.each(implementations)('AssignmentStore contract: %s', (_name, create) =
     await expect(store.recordManaged('campaign-unknown', [])).rejects.toThrow();
   });
 
+  it('records the last drift check, kept when a newer submission arrives, replaced by the next check', async () => {
+    const store = create();
+    await store.createAssignment(first);
+    await store.recordDriftCheck(CAMPAIGN_ID, { checkedAt: '2026-03-02T15:00:00.000Z', inSync: true });
+    await store.createAssignment(second);
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.lastDriftCheck).toEqual({
+      checkedAt: '2026-03-02T15:00:00.000Z',
+      inSync: true,
+    });
+    await store.recordDriftCheck(CAMPAIGN_ID, { checkedAt: '2026-03-02T15:15:00.000Z', inSync: false });
+    expect((await store.getCampaignState(CAMPAIGN_ID))?.lastDriftCheck).toEqual({
+      checkedAt: '2026-03-02T15:15:00.000Z',
+      inSync: false,
+    });
+    await expect(
+      store.recordDriftCheck('campaign-unknown', { checkedAt: '2026-03-02T15:00:00.000Z', inSync: true }),
+    ).rejects.toThrow();
+  });
+
   it('reserves consecutive per-campaign sequence numbers starting at 1', async () => {
     const store = create();
     await store.createAssignment(first);

@@ -131,6 +131,28 @@ describe('checkCampaignDrift: the comparison', () => {
     expect([queue.messages, wfm.events, audits]).toEqual([[], [], []]);
   });
 
+  it('an acting check records its outcome on the campaign state: clean only when in sync with nothing hidden', async () => {
+    const clean = await setup();
+    await clean.check(true);
+    expect(clean.store.campaigns.get(CAMPAIGN_ID)?.lastDriftCheck).toEqual({
+      checkedAt: NOON.toISOString(),
+      inSync: true,
+    });
+    const hidden = await setup();
+    hidden.skill.hiddenAgents = 1;
+    await hidden.check(true);
+    expect(hidden.store.campaigns.get(CAMPAIGN_ID)?.lastDriftCheck).toEqual({
+      checkedAt: NOON.toISOString(),
+      inSync: false,
+    });
+    const drifting = await setup({ skill: PLANNED.filter((a) => a.userId !== 'agent-uuid-001') });
+    await drifting.check(true);
+    expect(drifting.store.campaigns.get(CAMPAIGN_ID)?.lastDriftCheck?.inSync).toBe(false);
+    const reading = await setup();
+    await reading.check(false);
+    expect(reading.store.campaigns.get(CAMPAIGN_ID)?.lastDriftCheck).toBeUndefined();
+  });
+
   it('reports a planned agent that is not on the skill as missing, with what was expected', async () => {
     const { check } = await setup({ skill: PLANNED.filter((a) => a.userId !== 'agent-uuid-001') });
     const outcome = await check(false);
