@@ -1,6 +1,7 @@
-// §3 Dispatch goodput against a CXone that allows 50 requests/s: the real client (read → diff → write → verify,
-// client-side limiter, jittered backoff honouring Retry-After) beside the original sketch's behaviour
-// (naive-client.ts), same workload, same concurrency, each on a fresh sandbox with the same faults and seed.
+// §3 Dispatch goodput against a CXone that allows 50 requests/s: the real client as the dispatcher drives it (the
+// previous assignment's applied state as the trusted picture after a clean drift check: optimistic write, verifying
+// read only on doubt; client-side limiter, jittered backoff honouring Retry-After) beside the original sketch's
+// behaviour (naive-client.ts), same workload, same concurrency, each on a fresh sandbox with the same faults and seed.
 
 import { seedAgents } from '../infra/local/cxone-sandbox/seed.ts';
 import {
@@ -9,7 +10,8 @@ import {
   startCxoneSandbox,
 } from '../infra/local/cxone-sandbox/server.ts';
 import { convergeWithBalancing, createCxoneClient, staticCredentials } from '../lib/cxone/client.ts';
-import type { AgentPlan } from '../lib/domain/types.ts';
+import type { ConfirmedBy, TrustedPicture } from '../lib/cxone/types.ts';
+import type { AgentPlan, SkillMember } from '../lib/domain/types.ts';
 import { createNaiveClient, type NaiveAgent } from './naive-client.ts';
 
 export interface GoodputOptions {
@@ -43,8 +45,16 @@ export interface ClientRun {
   changesApplied: number;
   changesWanted: number;
   requests: RequestCounts;
-  /** A resubmission of an already converged campaign. */
+  /** A resubmission of an already converged campaign, as the dispatcher makes it (with the trusted picture). */
   resubmission: RequestCounts;
+  /** The same resubmission without a trusted picture (no clean drift check recent enough). */
+  resubmissionUntrusted: RequestCounts;
+  /** Skills whose final CXone state is not exactly the campaign's last desired state, with what differs. */
+  wrongSkills: string[];
+  /** How each assignment's result was confirmed (the real client only). */
+  confirmedBy: Partial<Record<ConfirmedBy, number>>;
+  /** Assignments that read the skill although they had a trusted picture (the real client only). */
+  fellBack: number;
 }
 
 export interface GoodputResult {
@@ -143,24 +153,48 @@ async function startFaultySandbox(work: Workload, options: GoodputOptions) {
   return sandbox;
 }
 
-/** How many agents of each skill are exactly as the last assignment wants them (active, proficiency 1). */
-async function changesApplied(sandboxUrl: string, work: Workload): Promise<number> {
+/**
+ * How many agents of each skill are exactly as the last assignment wants them (active, proficiency 1), and the skills
+ * whose state is not exactly that set (an agent missing or not as desired, or a member nobody asked for).
+ */
+async function finalState(
+  sandboxUrl: string,
+  work: Workload,
+): Promise<{ applied: number; wrongSkills: string[] }> {
   const state = await sandboxJson<{
     skills: Record<string, { userId: string; isActive: boolean; proficiency: number }[]>;
   }>(`${sandboxUrl}/sandbox/state`);
   let applied = 0;
+  const wrongSkills: string[] = [];
   work.skills.forEach((skill, i) => {
     const wanted = new Set(work.userIds[i]);
-    for (const member of state.skills[String(skill.skillId)] ?? []) {
-      if (wanted.has(member.userId) && member.isActive && member.proficiency === 1) applied++;
+    const members = state.skills[String(skill.skillId)] ?? [];
+    const right = members.filter((m) => wanted.has(m.userId) && m.isActive && m.proficiency === 1);
+    applied += right.length;
+    if (right.length !== wanted.size || members.length !== wanted.size) {
+      wrongSkills.push(
+        `${skill.skillId}: ${right.length}/${wanted.size} as desired, ${members.length} members`,
+      );
     }
   });
-  return applied;
+  return { applied, wrongSkills };
 }
 
 const requestLog = (url: string) => sandboxJson<LoggedRequest[]>(`${url}/sandbox/requests`);
 
-type Apply = (campaign: number, userIds: string[], correlationId: string) => Promise<boolean>;
+/** Applies one desired state; `trusted: false` withholds the trusted picture (the real client only). */
+type Apply = (
+  campaign: number,
+  userIds: string[],
+  correlationId: string,
+  options?: { trusted?: boolean },
+) => Promise<boolean>;
+
+interface Connected {
+  apply: Apply;
+  confirmedBy: Partial<Record<ConfirmedBy, number>>;
+  fellBack: () => number;
+}
 
 /**
  * Runs every assignment through the client that `connect` builds for a fresh sandbox: one sequential worker per
@@ -171,11 +205,12 @@ async function runClient(
   client: ClientRun['client'],
   work: Workload,
   options: GoodputOptions,
-  connect: (sandboxUrl: string) => Apply,
+  connect: (sandboxUrl: string) => Connected,
 ): Promise<ClientRun> {
   const sandbox = await startFaultySandbox(work, options);
   try {
-    const apply = connect(sandbox.url);
+    const connected = connect(sandbox.url);
+    const { apply } = connected;
     let failed = 0;
     const started = performance.now();
     await Promise.all(
@@ -189,9 +224,13 @@ async function runClient(
     );
     const elapsedMs = performance.now() - started;
     const log = await requestLog(sandbox.url);
-    const applied = await changesApplied(sandbox.url, work);
+    const { applied, wrongSkills } = await finalState(sandbox.url, work);
+    const confirmedBy = { ...connected.confirmedBy };
+    const fellBack = connected.fellBack();
     await apply(0, work.userIds[0]!, 'bench-resubmission').catch(() => false);
     const after = await requestLog(sandbox.url);
+    await apply(0, work.userIds[0]!, 'bench-resubmission-untrusted', { trusted: false }).catch(() => false);
+    const untrusted = await requestLog(sandbox.url);
     return {
       client,
       assignments: work.skills.length * work.assignmentsPerCampaign,
@@ -201,6 +240,10 @@ async function runClient(
       changesWanted: work.userIds.flat().length,
       requests: classifyRequests(log),
       resubmission: classifyRequests(after.slice(log.length)),
+      resubmissionUntrusted: classifyRequests(untrusted.slice(after.length)),
+      wrongSkills,
+      confirmedBy,
+      fellBack,
     };
   } finally {
     await sandbox.close();
@@ -227,8 +270,13 @@ function naiveAgent(userId: string): NaiveAgent {
   };
 }
 
-/** The real client as the dispatcher builds it: one instance shared by every campaign (one limiter per tenant). */
-function realClient(options: GoodputOptions, work: Workload): (sandboxUrl: string) => Apply {
+/**
+ * The real client as the dispatcher builds and drives it: one instance shared by every campaign (one limiter per
+ * tenant); each assignment gets the previous one's applied state (the converge's `current`) as the trusted picture,
+ * as the dispatcher gives it while a clean drift check is recent (here: one at the start, the run being far shorter
+ * than the 15-minute default interval). A campaign's first assignment has no applied state yet and reads.
+ */
+function realClient(options: GoodputOptions, work: Workload): (sandboxUrl: string) => Connected {
   return (sandboxUrl) => {
     const client = createCxoneClient({
       target: 'admin',
@@ -239,27 +287,43 @@ function realClient(options: GoodputOptions, work: Workload): (sandboxUrl: strin
         tenantId: SANDBOX_TENANT_ID,
       }),
     });
-    return async (campaign, userIds, correlationId) => {
-      const result = await convergeWithBalancing(client, work.skills[campaign]!, activePlan(userIds), {
-        correlationId,
-        deadline: Date.now() + 55_000,
-      });
+    const applied = new Map<number, SkillMember[]>();
+    const confirmedBy: Connected['confirmedBy'] = {};
+    let fellBack = 0;
+    const apply: Apply = async (campaign, userIds, correlationId, applyOptions = {}) => {
+      const picture = applyOptions.trusted === false ? undefined : applied.get(campaign);
+      const trusted: TrustedPicture | undefined = picture && { members: picture };
+      const result = await convergeWithBalancing(
+        client,
+        work.skills[campaign]!,
+        activePlan(userIds),
+        { correlationId, deadline: Date.now() + 55_000 },
+        undefined,
+        trusted ? { trusted } : {},
+      );
+      confirmedBy[result.confirmedBy] = (confirmedBy[result.confirmedBy] ?? 0) + 1;
+      if (trusted && result.confirmedBy === 'read') fellBack++;
+      // What the dispatcher records as applied, and trusts next time only while nothing is hidden.
+      if (result.hiddenAgents === 0) applied.set(campaign, result.current);
+      else applied.delete(campaign);
       return result.verified;
     };
+    return { apply, confirmedBy, fellBack: () => fellBack };
   };
 }
 
-function naiveClient(work: Workload): (sandboxUrl: string) => Apply {
+function naiveClient(work: Workload): (sandboxUrl: string) => Connected {
   return (sandboxUrl) => {
     const client = createNaiveClient({
       baseUrl: sandboxUrl,
       clientId: SANDBOX_CREDENTIALS.clientId,
       clientSecret: SANDBOX_CREDENTIALS.clientSecret,
     });
-    return async (campaign, userIds) => {
+    const apply: Apply = async (campaign, userIds) => {
       const result = await client.putAgents(work.skills[campaign]!.campaignId, userIds.map(naiveAgent));
       return result.status === 200;
     };
+    return { apply, confirmedBy: {}, fellBack: () => 0 };
   };
 }
 
@@ -273,5 +337,15 @@ export async function runGoodputBench(
   const real = await runClient('real', work, options, realClient(options, work));
   log('dispatch goodput: naive client (the Go sketch), same workload');
   const naive = await runClient('naive', work, options, naiveClient(work));
+  // The section stands only if the real client lost nothing and left CXone exactly as last desired.
+  if (real.failedAssignments > 0 || real.wrongSkills.length > 0) {
+    throw new GoodputCorrectnessError(
+      `real client: ${real.failedAssignments} assignments failed; skills not as last desired: ${real.wrongSkills.join('; ') || 'none'}`,
+    );
+  }
   return { options, real, naive };
+}
+
+export class GoodputCorrectnessError extends Error {
+  override name = 'GoodputCorrectnessError';
 }

@@ -89,6 +89,19 @@ export class FakeCampaignConverger implements CampaignConverger {
     const writes = [diff.remove, diff.update, diff.add].filter((part) => part.length > 0).length;
     const after = this.state(target.skillId);
     const desiredIds = new Set(desired.map((agent) => agent.userId));
+    // Reads as the admin client makes them: none before the writes from a trusted picture that is right (one when
+    // it is not), one before them otherwise; a verifying read only when an answer leaves doubt.
+    const pictureRight =
+      trusted !== undefined && JSON.stringify(sortedMembers(trusted.members)) === JSON.stringify(before);
+    const doubt = failedAgents.length > 0 || (scope.mode === 'exclusive' && this.hiddenAgents > 0);
+    const wrote = !isEmptyDiff(diff);
+    const confirmedBy: ConvergeOutcome['confirmedBy'] = !wrote
+      ? pictureRight
+        ? 'trusted_picture'
+        : 'read'
+      : doubt
+        ? 'read'
+        : 'write_results';
     return {
       plan: applied,
       dropped,
@@ -98,7 +111,7 @@ export class FakeCampaignConverger implements CampaignConverger {
       updated,
       removed: diff.remove,
       failedAgents,
-      reads: isEmptyDiff(diff) ? 1 : 2,
+      reads: (pictureRight ? 0 : 1) + (wrote && doubt ? 1 : 0),
       writes,
       verified: failedAgents.length === 0 && !(scope.mode === 'exclusive' && this.hiddenAgents > 0),
       cxoneMs: this.cxoneMs,
@@ -106,7 +119,7 @@ export class FakeCampaignConverger implements CampaignConverger {
       foreign: foreignMembers(after, desired, scope.managed),
       released: scope.managed.filter((u) => !desiredIds.has(u) && !skill.has(u)),
       revealed: [],
-      confirmedBy: 'read',
+      confirmedBy,
     };
   }
 
@@ -118,4 +131,10 @@ export class FakeCampaignConverger implements CampaignConverger {
     }
     return skill;
   }
+}
+
+function sortedMembers(members: readonly SkillAssignment[]): SkillAssignment[] {
+  return [...members]
+    .map(({ userId, isActive, proficiency }) => ({ userId, isActive, proficiency }))
+    .sort((a, b) => compareUserIds(a.userId, b.userId));
 }

@@ -123,9 +123,16 @@ describe('the trusted picture', () => {
   });
 
   it('the audit line of the final status says how the result was confirmed', async () => {
-    const { observer, next } = setup();
+    const { observer, converger, next } = setup();
     await next(1);
     expect(observer.audits.find((entry) => entry.action === 'assignment.applied')).toMatchObject({
+      cxoneReads: 1,
+      confirmedBy: 'write_results',
+    });
+    converger.refused.set('agent-uuid-002', 'locked');
+    await next(2);
+    expect(observer.audits.find((entry) => entry.action === 'assignment.partially_applied')).toMatchObject({
+      cxoneReads: 2,
       confirmedBy: 'read',
     });
   });
