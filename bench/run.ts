@@ -176,6 +176,11 @@ function goodputRows(result: GoodputResult): Row[] {
     },
     {
       section,
+      metric: 'agent changes/s: where the difference comes from',
+      value: `successful requests/s real ${formatNumber(real.requests.ok / seconds(real), 1)} vs naive ${formatNumber(naive.requests.ok / seconds(naive), 1)} (the naive client also spends the sandbox's full bucket of ${rate} at the start; the real limiter spaces requests from the first); real requests beyond one write per assignment: ${real.requests.limited - real.requests.writes} (${real.requests.skillReads} skill reads, ${real.requests.directoryReads} directory pages, ${real.requests.token} token), ${formatNumber((real.requests.limited - real.requests.writes) / rate, 1)} s at ${rate}/s`,
+    },
+    {
+      section,
       metric: 'real: successful CXone requests ÷ limit',
       value: `${formatNumber(realUse, 2)} (${real.requests.ok} in ${formatNumber(seconds(real), 1)} s)`,
       target: `≥ ${TARGETS.budgetUse}`,
