@@ -134,6 +134,7 @@ export async function checkCampaignDrift(
   // What lets a dispatch trust the last applied state instead of reading first: a clean check, not too old.
   await deps.store.recordDriftCheck(campaignId, {
     checkedAt: report.checkedAt,
+    skillId: policy.cxoneSkillId,
     inSync: report.inSync && hiddenAgents === 0,
   });
   if (report.inSync) return { kind: 'checked', report, action: 'none' };

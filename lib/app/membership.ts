@@ -97,7 +97,9 @@ export function unseenMembers(
  * while it is younger than the campaign's drift-check interval, and only after a drift check no older than that
  * found CXone in sync with nothing hidden. The service never trusts its own record over CXone for longer than one
  * drift check. Not for a retry of an interrupted dispatch (its writes may be half done), a repair (drift was found)
- * or a policy change (the skill or the membership may have changed); not while members were hidden.
+ * or a policy change (the skill or the membership may have changed); not after a check of another skill (the
+ * policy moved the campaign since, and a dispatch superseding its policy change may carry the old skill's picture);
+ * not while members were hidden.
  */
 export function trustedPictureOf(
   policy: CampaignPolicy,
@@ -108,6 +110,8 @@ export function trustedPictureOf(
   const applied = campaign?.lastApplied;
   const check = campaign?.lastDriftCheck;
   if (!applied || !check?.inSync || (applied.hiddenAgents ?? 0) > 0) return undefined;
+  // A check of another skill says nothing of this one (the policy moved the campaign since).
+  if (check.skillId !== policy.cxoneSkillId) return undefined;
   if (record.status !== 'queued' || record.kind === 'repair' || record.kind === 'policy_change')
     return undefined;
   const intervalMs = driftCheckMinutesOf(policy) * 60_000;

@@ -88,8 +88,10 @@ export const CampaignStateSchema = z.strictObject({
    * no longer have it on the skill. Recorded before the CXone writes, so an interrupted dispatch cannot lose one.
    */
   managedAgents: z.array(z.string()).optional(),
-  /** The last scheduled drift check: when, and whether CXone matched with no member hidden. */
-  lastDriftCheck: z.strictObject({ checkedAt: z.iso.datetime(), inSync: z.boolean() }).optional(),
+  /** The last scheduled drift check: when, of which skill, and whether CXone matched with no member hidden. */
+  lastDriftCheck: z
+    .strictObject({ checkedAt: z.iso.datetime(), skillId: z.int(), inSync: z.boolean() })
+    .optional(),
 });
 export type CampaignState = z.infer<typeof CampaignStateSchema>;
 export type DriftCheckRecord = NonNullable<CampaignState['lastDriftCheck']>;

@@ -252,13 +252,13 @@ describe('DynamoAssignmentStore small updates', () => {
 
   it('recordDriftCheck sets the last drift check on the existing campaign state', async () => {
     ddb.on(UpdateCommand).resolves({});
-    await store().recordDriftCheck(CAMPAIGN_ID, { checkedAt: 'at', inSync: true });
+    await store().recordDriftCheck(CAMPAIGN_ID, { checkedAt: 'at', skillId: 4501234, inSync: true });
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
       UpdateExpression: 'SET lastDriftCheck = :check',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':check': { checkedAt: 'at', inSync: true } },
+      ExpressionAttributeValues: { ':check': { checkedAt: 'at', skillId: 4501234, inSync: true } },
     });
   });
 

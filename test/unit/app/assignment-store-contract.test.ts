@@ -130,19 +130,33 @@ describe.each(implementations)('AssignmentStore contract: %s', (_name, create) =
   it('records the last drift check, kept when a newer submission arrives, replaced by the next check', async () => {
     const store = create();
     await store.createAssignment(first);
-    await store.recordDriftCheck(CAMPAIGN_ID, { checkedAt: '2026-03-02T15:00:00.000Z', inSync: true });
+    await store.recordDriftCheck(CAMPAIGN_ID, {
+      checkedAt: '2026-03-02T15:00:00.000Z',
+      skillId: 4501234,
+      inSync: true,
+    });
     await store.createAssignment(second);
     expect((await store.getCampaignState(CAMPAIGN_ID))?.lastDriftCheck).toEqual({
       checkedAt: '2026-03-02T15:00:00.000Z',
+      skillId: 4501234,
       inSync: true,
     });
-    await store.recordDriftCheck(CAMPAIGN_ID, { checkedAt: '2026-03-02T15:15:00.000Z', inSync: false });
+    await store.recordDriftCheck(CAMPAIGN_ID, {
+      checkedAt: '2026-03-02T15:15:00.000Z',
+      skillId: 4501234,
+      inSync: false,
+    });
     expect((await store.getCampaignState(CAMPAIGN_ID))?.lastDriftCheck).toEqual({
       checkedAt: '2026-03-02T15:15:00.000Z',
+      skillId: 4501234,
       inSync: false,
     });
     await expect(
-      store.recordDriftCheck('campaign-unknown', { checkedAt: '2026-03-02T15:00:00.000Z', inSync: true }),
+      store.recordDriftCheck('campaign-unknown', {
+        checkedAt: '2026-03-02T15:00:00.000Z',
+        skillId: 4501234,
+        inSync: true,
+      }),
     ).rejects.toThrow();
   });
 

@@ -54,8 +54,8 @@ function setup(policy: CampaignPolicy = POLICY) {
     );
     return converger.calls.at(-1)?.trusted;
   };
-  const driftCheck = (inSync: boolean) =>
-    store.recordDriftCheck(CAMPAIGN_ID, { checkedAt: clock.now().toISOString(), inSync });
+  const driftCheck = (inSync: boolean, skillId = policy.cxoneSkillId) =>
+    store.recordDriftCheck(CAMPAIGN_ID, { checkedAt: clock.now().toISOString(), skillId, inSync });
   return { store, converger, observer, clock, next, driftCheck };
 }
 
@@ -111,6 +111,14 @@ describe('the trusted picture', () => {
     expect(await next(2, { status: 'dispatching' })).toBeUndefined();
     expect(await next(2)).toEqual({ members: onSkill(2) }); // as the assignments before it applied
     expect(store.campaigns.get(CAMPAIGN_ID)?.lastDriftCheck?.inSync).toBe(true);
+  });
+
+  it('is not given after a clean check of another skill (the policy moved the campaign since)', async () => {
+    const { clock, next, driftCheck } = setup();
+    await next(1);
+    await driftCheck(true, POLICY.cxoneSkillId + 1);
+    clock.advance(MINUTE);
+    expect(await next(2)).toBeUndefined();
   });
 
   it('is not given while the last applied state counted hidden members', async () => {

@@ -136,6 +136,7 @@ describe('checkCampaignDrift: the comparison', () => {
     await clean.check(true);
     expect(clean.store.campaigns.get(CAMPAIGN_ID)?.lastDriftCheck).toEqual({
       checkedAt: NOON.toISOString(),
+      skillId: SKILL_ID,
       inSync: true,
     });
     const hidden = await setup();
@@ -143,6 +144,7 @@ describe('checkCampaignDrift: the comparison', () => {
     await hidden.check(true);
     expect(hidden.store.campaigns.get(CAMPAIGN_ID)?.lastDriftCheck).toEqual({
       checkedAt: NOON.toISOString(),
+      skillId: SKILL_ID,
       inSync: false,
     });
     const drifting = await setup({ skill: PLANNED.filter((a) => a.userId !== 'agent-uuid-001') });
