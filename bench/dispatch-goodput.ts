@@ -55,6 +55,11 @@ export interface ClientRun {
   confirmedBy: Partial<Record<ConfirmedBy, number>>;
   /** Assignments that read the skill although they had a trusted picture (the real client only). */
   fellBack: number;
+  /**
+   * Rate-limited requests carrying the CorrelationId of an assignment after its campaign's first, and how many such
+   * assignments there were: the steady state, past the run's start (the real client only: the naive one sends none).
+   */
+  steady: { requests: number; assignments: number };
 }
 
 export interface GoodputResult {
@@ -67,6 +72,7 @@ interface LoggedRequest {
   method: string;
   path: string;
   status: number;
+  correlationId?: string | null;
 }
 
 interface Workload {
@@ -244,6 +250,11 @@ async function runClient(
       wrongSkills,
       confirmedBy,
       fellBack,
+      steady: {
+        requests: log.filter((entry) => Number(/^bench-\d+-(\d+)$/.exec(entry.correlationId ?? '')?.[1]) >= 2)
+          .length,
+        assignments: work.skills.length * (work.assignmentsPerCampaign - 1),
+      },
     };
   } finally {
     await sandbox.close();

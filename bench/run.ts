@@ -176,6 +176,11 @@ function goodputRows(result: GoodputResult): Row[] {
     },
     {
       section,
+      metric: 'real: requests per assignment after each campaign’s first',
+      value: `${formatNumber(real.steady.requests / real.steady.assignments, 2)} (${real.steady.requests} requests for ${real.steady.assignments} assignments: the steady state, the campaign’s applied state and the agent directory known)`,
+    },
+    {
+      section,
       metric: 'agent changes/s: where the difference comes from',
       value: `successful requests/s real ${formatNumber(real.requests.ok / seconds(real), 1)} vs naive ${formatNumber(naive.requests.ok / seconds(naive), 1)} (the naive client also spends the sandbox's full bucket of ${rate} at the start; the real limiter spaces requests from the first); real requests beyond one write per assignment: ${real.requests.limited - real.requests.writes} (${real.requests.skillReads} skill reads, ${real.requests.directoryReads} directory pages, ${real.requests.token} token), ${formatNumber((real.requests.limited - real.requests.writes) / rate, 1)} s at ${rate}/s`,
     },
