@@ -154,6 +154,48 @@ describe('admin target converges the sandbox', () => {
     expect(api).toHaveLength(1);
   });
 
+  it('from a trusted picture: writes without reading, and confirms by the answers', async () => {
+    const cxone = client();
+    await cxone.converge(target, [agent(1), agent(2)], ctx()); // the agentIds are known from here on
+    await clearRequests();
+
+    const desired = [agent(1, false, 4), agent(3)];
+    const scope = { mode: 'managed' as const, managed: ['agent-uuid-001', 'agent-uuid-002'] };
+    const result = await cxone.converge(target, desired, ctx(), scope, {
+      trusted: { members: [agent(1), agent(2)] },
+    });
+
+    expect(await skillState()).toEqual(desired);
+    expect(result).toMatchObject({ confirmedBy: 'write_results', verified: true, reads: 0, writes: 3 });
+    expect((await apiRequests()).map((entry) => entry.method)).toEqual(['DELETE', 'PUT', 'POST']);
+  });
+
+  it('from a stale picture: the sandbox’s "not assigned" and "already assigned" make it read and write again', async () => {
+    const cxone = client();
+    await cxone.converge(target, [agent(1), agent(2)], ctx());
+    // Since the picture: agent 1 taken off, agent 3 put on at proficiency 9 (by hand, say).
+    await cxone.converge(target, [agent(2), agent(3, true, 9)], ctx(), {
+      mode: 'managed',
+      managed: ['agent-uuid-001'],
+    });
+    await clearRequests();
+
+    const desired = [agent(1, true, 2), agent(2), agent(3)];
+    const result = await cxone.converge(target, desired, ctx(), undefined, {
+      trusted: { members: [agent(1), agent(2)] },
+    });
+
+    expect(await skillState()).toEqual(desired);
+    // PUT agent 1 ("not assigned") and POST agent 3 ("already assigned", then a PUT), a read, then the POST of 1.
+    expect((await apiRequests()).map((entry) => entry.method)).toEqual(['PUT', 'POST', 'PUT', 'GET', 'POST']);
+    expect(result).toMatchObject({
+      confirmedBy: 'write_results',
+      verified: true,
+      revealed: ['agent-uuid-003'],
+    });
+    expect(result.failedAgents).toEqual([]);
+  });
+
   it('reports partial per-agent failures per agent and applies the rest', async () => {
     await setFaults({ agentErrorRate: 0.5 });
     const desired = Array.from({ length: 10 }, (_, i) => agent(i + 1));
