@@ -1,0 +1,97 @@
+// The tenant-wide rate ceiling's port and its pure arithmetic. Time is cut into slots (1 s by default); each slot
+// has a counter shared by every instance, and an instance leases a few of the slot's numbered tokens at a time.
+// Token j of a slot may be spent no earlier than slotStart + j × (slot length ÷ slot limit), so the tenant's
+// requests stay evenly spaced across instances instead of bursting at each slot boundary.
+// Below the ceiling the rate adapts to 429s (AIMD): the shared state is the rate right after the last decrease and
+// when it happened; the current rate is a pure function of that and the clock, so increases cost no write.
+
+/** The shared AIMD state: `floorRate` requests/second was set at `decreasedAt` (epoch ms). */
+export interface AimdState {
+  floorRate: number;
+  decreasedAt: number;
+}
+
+export interface SlotClaim {
+  tenantKey: string;
+  /** The slot's number: floor(epoch ms ÷ slot length). */
+  slot: number;
+  wanted: number;
+  /** The slot's counter never passes this. */
+  limit: number;
+  /** Epoch seconds after which the slot's counter may be deleted (TTL). */
+  expiresAt: number;
+}
+
+export interface SlotGrant {
+  granted: number;
+  /** The slot's counter after this claim: the tokens granted are numbers usedAfter - granted … usedAfter - 1. */
+  usedAfter: number;
+}
+
+/** Where the tenant's shared counters and AIMD state live (a DynamoDB table in production). No AWS types here. */
+export interface SharedRateBudget {
+  /** Adds up to `wanted` tokens to the slot's counter without passing `limit`; 0 granted when the slot is full. */
+  claim(claim: SlotClaim): Promise<SlotGrant>;
+  readAimd(tenantKey: string): Promise<AimdState | undefined>;
+  /**
+   * Stores `next` unless another decrease happened after `notAfter` (epoch ms): at most one decrease per interval
+   * for the whole tenant. Returns whether it was stored.
+   */
+  decrease(tenantKey: string, next: AimdState, notAfter: number): Promise<boolean>;
+}
+
+export interface AimdParams {
+  /** The configured ceiling, requests/second. */
+  ceiling: number;
+  /** Multiplicative decrease on 429: rate × beta. */
+  beta: number;
+  /** Additive increase: requests/second gained per second without a decrease. */
+  alpha: number;
+  /** At most one decrease per this many ms, tenant-wide. */
+  decreaseIntervalMs: number;
+  /** The rate never drops below this (requests/second). */
+  minRate: number;
+}
+
+/** The tenant's current rate: the floor plus what it regained since, never above the ceiling. */
+export function currentRate(state: AimdState | undefined, params: AimdParams, now: number): number {
+  if (!state) return params.ceiling;
+  const regained = (params.alpha * Math.max(0, now - state.decreasedAt)) / 1000;
+  return Math.min(params.ceiling, Math.max(params.minRate, state.floorRate + regained));
+}
+
+/** The state after a 429 at `now`, or undefined when the last decrease is too recent to decrease again. */
+export function decreasedState(
+  state: AimdState | undefined,
+  params: AimdParams,
+  now: number,
+): AimdState | undefined {
+  if (state && now - state.decreasedAt < params.decreaseIntervalMs) return undefined;
+  const floorRate = Math.max(params.minRate, currentRate(state, params, now) * params.beta);
+  return { floorRate, decreasedAt: now };
+}
+
+export const slotOf = (now: number, slotMs: number) => Math.floor(now / slotMs);
+
+/** Tokens in one slot at `rate` requests/second (at least 1). */
+export function slotLimit(rate: number, slotMs: number): number {
+  return Math.max(1, Math.floor((rate * slotMs) / 1000));
+}
+
+/**
+ * Tokens one claim asks for: a share of the slot small enough that tokens leased and then left unused by idle
+ * instances cannot take much from the busy ones (each holds at most one lease), large enough that one hot instance
+ * needs few claims. `instances` is how many may claim at once.
+ */
+export function leaseSize(limit: number, instances: number, maxLease = 10): number {
+  return Math.max(1, Math.min(maxLease, Math.floor(limit / (2 * Math.max(1, instances)))));
+}
+
+/** The earliest send time of each token granted (numbers usedAfter - granted … usedAfter - 1) in the slot. */
+export function tokenTimes(grant: SlotGrant, slot: number, limit: number, slotMs: number): number[] {
+  const start = slot * slotMs;
+  const spacing = slotMs / limit;
+  const times: number[] = [];
+  for (let n = grant.usedAfter - grant.granted; n < grant.usedAfter; n++) times.push(start + n * spacing);
+  return times;
+}
