@@ -2,11 +2,17 @@
 // `RATE#<hash of the tenant key>` (the key holds the issuer and tenant/client id, so only a hash is stored):
 // - sk `S#<slot>`: the slot's counter `used`, created by the first claim, deleted by TTL (`expiresAt`) minutes later;
 // - sk `AIMD`: the tenant's rate after the last decrease (`floorRate`) and when it happened (`decreasedAt`).
-// A claim is one conditional UpdateItem; when the slot cannot give all it asked for, another asks for what is left
-// (read from the refusal), at most twice. Each call gives up after `timeoutMs` so a DynamoDB outage cannot stall CXone calls.
+// A claim is one conditional UpdateItem (ADD). When the refusal shows the counter behind the claim's `from` (stale
+// tokens of an idle stretch, or a new slot), a conditional SET moves it up; when it shows fewer tokens left than
+// asked for, another ADD asks for those; at most three calls after the first. Each call gives up after `timeoutMs` so a DynamoDB outage cannot stall CXone calls.
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AimdState, SharedRateBudget, SlotClaim, SlotGrant } from '../cxone/rate-budget.ts';
 
 export const RATE_PK_PREFIX = 'RATE#';
@@ -15,7 +21,7 @@ export const ratePk = (tenantKey: string) =>
 const slotSk = (slot: number) => `S#${slot}`;
 const AIMD_SK = 'AIMD';
 /** Claims after a refusal that showed tokens left (another instance took some between the two). */
-const MAX_CLAIM_RETRIES = 2;
+const MAX_CLAIM_RETRIES = 3;
 
 export interface DynamoRateBudgetOptions {
   /** Per DynamoDB call; past it the call fails (and the limiter falls back). Default 1,000 ms. */
@@ -40,29 +46,65 @@ export class DynamoRateBudget implements SharedRateBudget {
   async claim(claim: SlotClaim): Promise<SlotGrant> {
     let attempt = await this.add(claim, claim.wanted);
     for (let retries = 0; retries < MAX_CLAIM_RETRIES && attempt.granted === 0; retries++) {
-      const left = Math.min(claim.wanted, claim.limit - (attempt.usedNow ?? claim.limit));
+      if (attempt.usedNow === undefined || attempt.usedNow < claim.from) {
+        attempt = await this.skipTo(claim);
+        continue;
+      }
+      const left = Math.min(claim.wanted, claim.limit - attempt.usedNow);
       if (left <= 0) break;
       attempt = await this.add(claim, left);
     }
     return attempt.grant;
   }
 
-  private async add(claim: SlotClaim, n: number) {
+  /** Adds `n` if the counter is between `from` and `limit - n` (absent counts as 0). */
+  private add(claim: SlotClaim, n: number) {
+    const counter =
+      claim.from === 0 ? 'attribute_not_exists(used) OR used <= :most' : 'used BETWEEN :from AND :most';
+    return this.update(claim, n, {
+      UpdateExpression: 'ADD used :n SET expiresAt = if_not_exists(expiresAt, :ttl)',
+      ConditionExpression: counter,
+      ExpressionAttributeValues: {
+        ':n': n,
+        ':ttl': claim.expiresAt,
+        ':most': claim.limit - n,
+        ...(claim.from === 0 ? {} : { ':from': claim.from }),
+      },
+    });
+  }
+
+  /** The counter is behind `from` (stale tokens): set it to `from + wanted`, the tokens from `from` on granted. */
+  private skipTo(claim: SlotClaim) {
+    const n = Math.min(claim.wanted, claim.limit - claim.from);
+    return this.update(claim, n, {
+      UpdateExpression: 'SET used = :to, expiresAt = if_not_exists(expiresAt, :ttl)',
+      ConditionExpression: 'attribute_not_exists(used) OR used < :from',
+      ExpressionAttributeValues: { ':to': claim.from + n, ':ttl': claim.expiresAt, ':from': claim.from },
+    });
+  }
+
+  private async update(
+    claim: SlotClaim,
+    n: number,
+    expression: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'
+    >,
+  ) {
     this.onCall?.('claim');
     try {
       const answer = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: ratePk(claim.tenantKey), sk: slotSk(claim.slot) },
-          UpdateExpression: 'ADD used :n SET expiresAt = if_not_exists(expiresAt, :ttl)',
-          ConditionExpression: 'attribute_not_exists(used) OR used <= :most',
-          ExpressionAttributeValues: { ':n': n, ':ttl': claim.expiresAt, ':most': claim.limit - n },
+          ...expression,
           ReturnValues: 'UPDATED_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
         { abortSignal: AbortSignal.timeout(this.timeoutMs) },
       );
-      const usedAfter = Number(answer.Attributes?.used ?? n);
+      const usedAfter = Number(answer.Attributes?.used);
+      if (!Number.isFinite(usedAfter)) throw new Error('DynamoDB answered a claim without the counter');
       return { granted: n, usedNow: usedAfter, grant: { granted: n, usedAfter } };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

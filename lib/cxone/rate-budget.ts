@@ -18,6 +18,11 @@ export interface SlotClaim {
   wanted: number;
   /** The slot's counter never passes this. */
   limit: number;
+  /**
+   * Tokens numbered below this are stale (their time has passed while nobody used them): when the counter is
+   * behind it, the claim moves the counter up to it first, so an idle tenant's unused tokens do not make a burst.
+   */
+  from: number;
   /** Epoch seconds after which the slot's counter may be deleted (TTL). */
   expiresAt: number;
 }
@@ -85,6 +90,12 @@ export function slotLimit(rate: number, slotMs: number): number {
  */
 export function leaseSize(limit: number, instances: number, maxLease = 10): number {
   return Math.max(1, Math.min(maxLease, Math.floor(limit / (2 * Math.max(1, instances)))));
+}
+
+/** The lowest token number still worth spending at `now`: `slack` tokens behind the slot's schedule. */
+export function freshFrom(now: number, slot: number, limit: number, slotMs: number, slack: number): number {
+  const behind = Math.floor(((now - slot * slotMs) * limit) / slotMs) - slack;
+  return Math.max(0, Math.min(limit, behind));
 }
 
 /** The earliest send time of each token granted (numbers usedAfter - granted … usedAfter - 1) in the slot. */

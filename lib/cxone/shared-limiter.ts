@@ -7,6 +7,7 @@ import {
   type AimdState,
   currentRate,
   decreasedState,
+  freshFrom,
   leaseSize,
   type SharedRateBudget,
   slotLimit,
@@ -76,6 +77,8 @@ export class SharedTenantLimiter implements RequestLimiter {
     readAt: Number.NEGATIVE_INFINITY,
   };
   private refilling: Promise<number | undefined> | undefined;
+  /** The end of a slot whose last token this instance was granted. */
+  private slotFullUntil = Number.NEGATIVE_INFINITY;
   private fallback: { bucket: TokenBucket; until: number } | undefined;
 
   constructor(tenantKey: string, options: SharedLimiterOptions) {
@@ -111,6 +114,12 @@ export class SharedTenantLimiter implements RequestLimiter {
           await this.options.sleep(at - now);
         }
         return;
+      }
+      if (now < this.slotFullUntil) {
+        // The last grant emptied the slot: no claim can succeed before the next one.
+        if (this.slotFullUntil > deadline) throw this.tooLate(this.slotFullUntil - now);
+        await this.options.sleep(this.slotFullUntil - now);
+        continue;
       }
       this.refilling ??= this.refill().finally(() => {
         this.refilling = undefined;
@@ -157,19 +166,22 @@ export class SharedTenantLimiter implements RequestLimiter {
         : Promise.resolve();
     const slot = slotOf(start, slotMs);
     const limit = slotLimit(this.rate(), slotMs);
+    const wanted = leaseSize(limit, this.options.instances);
     try {
       const [grant] = await Promise.all([
         budget.claim({
           tenantKey: this.tenantKey,
           slot,
-          wanted: leaseSize(limit, this.options.instances),
+          wanted,
           limit,
+          from: freshFrom(start, slot, limit, slotMs, wanted),
           expiresAt: Math.ceil(((slot + 1) * slotMs) / 1000) + SLOT_TTL_SECONDS,
         }),
         read,
       ]);
       if (grant.granted === 0) return (slot + 1) * slotMs;
       this.lease.push(...tokenTimes(grant, slot, limit, slotMs));
+      if (grant.usedAfter >= limit) this.slotFullUntil = (slot + 1) * slotMs;
       return undefined;
     } catch (error) {
       this.startFallback(error);

@@ -11,7 +11,7 @@ export class InMemoryRateBudget implements SharedRateBudget {
   async claim(claim: SlotClaim): Promise<SlotGrant> {
     this.check();
     const key = `${claim.tenantKey}|${claim.slot}`;
-    const used = this.slots.get(key) ?? 0;
+    const used = Math.max(claim.from, this.slots.get(key) ?? 0);
     const granted = Math.max(0, Math.min(claim.wanted, claim.limit - used));
     this.slots.set(key, used + granted);
     return { granted, usedAfter: used + granted };

@@ -2,11 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SharedRateBudget } from '../../lib/cxone/rate-budget.ts';
 
-const claim = (slot: number, wanted: number, limit: number, tenantKey = 'issuer|tenant') => ({
+const claim = (slot: number, wanted: number, limit: number, tenantKey = 'issuer|tenant', from = 0) => ({
   tenantKey,
   slot,
   wanted,
   limit,
+  from,
   expiresAt: 2_000_000_000,
 });
 
@@ -19,6 +20,14 @@ export function rateBudgetContract(name: string, create: () => Promise<SharedRat
       expect(await budget.claim(claim(7, 4, 10))).toEqual({ granted: 2, usedAfter: 10 });
       expect((await budget.claim(claim(7, 4, 10))).granted).toBe(0);
       expect(await budget.claim(claim(8, 4, 10))).toEqual({ granted: 4, usedAfter: 4 });
+    });
+
+    it('skips tokens whose time passed unused, so an idle stretch makes no burst', async () => {
+      const budget = await create();
+      expect(await budget.claim(claim(5, 2, 20, 't', 12))).toEqual({ granted: 2, usedAfter: 14 });
+      expect(await budget.claim(claim(5, 2, 20, 't', 10))).toEqual({ granted: 2, usedAfter: 16 });
+      expect(await budget.claim(claim(5, 2, 20, 't', 18))).toEqual({ granted: 2, usedAfter: 20 });
+      expect((await budget.claim(claim(5, 2, 20, 't', 19))).granted).toBe(0);
     });
 
     it('keeps tenants apart', async () => {
