@@ -1,6 +1,8 @@
 // The tenant's shared CXone rate budget on the service table. Items, all in the tenant's partition
 // `RATE#<hash of the tenant key>` (the key holds the issuer and tenant/client id, so only a hash is stored):
-// - sk `S#<slot>`: the slot's counter `used`, created by the first claim, deleted by TTL (`expiresAt`) minutes later;
+// - sk `S#<slot>`: the slot's counter `used`, created by the first claim, deleted by TTL (`expiresAt`) minutes later,
+//   with a copy of the AIMD state (seeded by the first claimer, overwritten by a newer decrease) that every claim
+//   returns;
 // - sk `AIMD`: the tenant's rate after the last decrease (`floorRate`) and when it happened (`decreasedAt`).
 // A claim is one conditional UpdateItem (ADD). When the refusal shows the counter behind the claim's `from` (stale
 // tokens of an idle stretch, or a new slot), a conditional SET moves it up; when it shows fewer tokens left than
@@ -13,7 +15,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AimdState, SharedRateBudget, SlotClaim, SlotGrant } from '../cxone/rate-budget.ts';
+import type { AimdState, SharedRateBudget, SlotClaim, SlotGrant, SlotRef } from '../cxone/rate-budget.ts';
 
 export const RATE_PK_PREFIX = 'RATE#';
 export const ratePk = (tenantKey: string) =>
@@ -62,13 +64,14 @@ export class DynamoRateBudget implements SharedRateBudget {
     const counter =
       claim.from === 0 ? 'attribute_not_exists(used) OR used <= :most' : 'used BETWEEN :from AND :most';
     return this.update(claim, n, {
-      UpdateExpression: 'ADD used :n SET expiresAt = if_not_exists(expiresAt, :ttl)',
+      UpdateExpression: `ADD used :n SET ${seedExpression(claim)}`,
       ConditionExpression: counter,
       ExpressionAttributeValues: {
         ':n': n,
         ':ttl': claim.expiresAt,
         ':most': claim.limit - n,
         ...(claim.from === 0 ? {} : { ':from': claim.from }),
+        ...seedValues(claim),
       },
     });
   }
@@ -77,9 +80,14 @@ export class DynamoRateBudget implements SharedRateBudget {
   private skipTo(claim: SlotClaim) {
     const n = Math.min(claim.wanted, claim.limit - claim.from);
     return this.update(claim, n, {
-      UpdateExpression: 'SET used = :to, expiresAt = if_not_exists(expiresAt, :ttl)',
+      UpdateExpression: `SET used = :to, ${seedExpression(claim)}`,
       ConditionExpression: 'attribute_not_exists(used) OR used < :from',
-      ExpressionAttributeValues: { ':to': claim.from + n, ':ttl': claim.expiresAt, ':from': claim.from },
+      ExpressionAttributeValues: {
+        ':to': claim.from + n,
+        ':ttl': claim.expiresAt,
+        ':from': claim.from,
+        ...seedValues(claim),
+      },
     });
   }
 
@@ -98,19 +106,27 @@ export class DynamoRateBudget implements SharedRateBudget {
           TableName: this.tableName,
           Key: { pk: ratePk(claim.tenantKey), sk: slotSk(claim.slot) },
           ...expression,
-          ReturnValues: 'UPDATED_NEW',
+          ReturnValues: 'ALL_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
         { abortSignal: AbortSignal.timeout(this.timeoutMs) },
       );
       const usedAfter = Number(answer.Attributes?.used);
       if (!Number.isFinite(usedAfter)) throw new Error('DynamoDB answered a claim without the counter');
-      return { granted: n, usedNow: usedAfter, grant: { granted: n, usedAfter } };
+      const aimd = stateOf(answer.Attributes);
+      return { granted: n, usedNow: usedAfter, grant: { granted: n, usedAfter, ...(aimd ? { aimd } : {}) } };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const used = error.Item?.used?.N;
       const usedNow = used === undefined ? undefined : Number(used);
-      return { granted: 0, usedNow, grant: { granted: 0, usedAfter: usedNow ?? claim.limit } };
+      const floorRate = error.Item?.floorRate?.N;
+      const decreasedAt = error.Item?.decreasedAt?.N;
+      const aimd = stateOf({ floorRate: Number(floorRate), decreasedAt: Number(decreasedAt) });
+      return {
+        granted: 0,
+        usedNow,
+        grant: { granted: 0, usedAfter: usedNow ?? claim.limit, ...(aimd ? { aimd } : {}) },
+      };
     }
   }
 
@@ -120,12 +136,40 @@ export class DynamoRateBudget implements SharedRateBudget {
       new GetCommand({ TableName: this.tableName, Key: { pk: ratePk(tenantKey), sk: AIMD_SK } }),
       { abortSignal: AbortSignal.timeout(this.timeoutMs) },
     );
-    const item = answer.Item;
-    if (!item || typeof item.floorRate !== 'number' || typeof item.decreasedAt !== 'number') return undefined;
-    return { floorRate: item.floorRate, decreasedAt: item.decreasedAt };
+    return stateOf(answer.Item);
   }
 
-  async decrease(tenantKey: string, next: AimdState, notAfter: number): Promise<boolean> {
+  async decrease(tenantKey: string, next: AimdState, notAfter: number, slots: SlotRef[]): Promise<boolean> {
+    if (!(await this.decreaseState(tenantKey, next, notAfter))) return false;
+    await Promise.all(slots.map((slot) => this.copyToSlot(tenantKey, next, slot)));
+    return true;
+  }
+
+  /** A slot gets the new state unless it already holds a newer one. */
+  private async copyToSlot(tenantKey: string, next: AimdState, slot: SlotRef): Promise<void> {
+    this.onCall?.('decrease');
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: ratePk(tenantKey), sk: slotSk(slot.slot) },
+          UpdateExpression:
+            'SET floorRate = :rate, decreasedAt = :at, expiresAt = if_not_exists(expiresAt, :ttl)',
+          ConditionExpression: 'attribute_not_exists(decreasedAt) OR decreasedAt < :at',
+          ExpressionAttributeValues: {
+            ':rate': next.floorRate,
+            ':at': next.decreasedAt,
+            ':ttl': slot.expiresAt,
+          },
+        }),
+        { abortSignal: AbortSignal.timeout(this.timeoutMs) },
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async decreaseState(tenantKey: string, next: AimdState, notAfter: number): Promise<boolean> {
     this.onCall?.('decrease');
     try {
       await this.doc.send(
@@ -148,4 +192,23 @@ export class DynamoRateBudget implements SharedRateBudget {
       throw error;
     }
   }
+}
+
+function seedExpression(claim: SlotClaim): string {
+  const ttl = 'expiresAt = if_not_exists(expiresAt, :ttl)';
+  return claim.aimd
+    ? `${ttl}, floorRate = if_not_exists(floorRate, :seedRate), decreasedAt = if_not_exists(decreasedAt, :seedAt)`
+    : ttl;
+}
+
+function seedValues(claim: SlotClaim): Record<string, number> {
+  return claim.aimd ? { ':seedRate': claim.aimd.floorRate, ':seedAt': claim.aimd.decreasedAt } : {};
+}
+
+function stateOf(item: Record<string, unknown> | undefined): AimdState | undefined {
+  const floorRate = item?.floorRate;
+  const decreasedAt = item?.decreasedAt;
+  if (typeof floorRate !== 'number' || typeof decreasedAt !== 'number') return undefined;
+  if (!Number.isFinite(floorRate) || !Number.isFinite(decreasedAt)) return undefined;
+  return { floorRate, decreasedAt };
 }

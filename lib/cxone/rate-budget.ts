@@ -3,7 +3,10 @@
 // Token j of a slot may be spent no earlier than slotStart + j × (slot length ÷ slot limit), so the tenant's
 // requests stay evenly spaced across instances instead of bursting at each slot boundary.
 // Below the ceiling the rate adapts to 429s (AIMD): the shared state is the rate right after the last decrease and
-// when it happened; the current rate is a pure function of that and the clock, so increases cost no write.
+// when it happened; the current rate is a pure function of that and the clock, so increases cost no write. The state
+// is kept in its own item and copied into the slot counters (a decrease writes the current and the next slot, a new
+// slot is seeded by its first claimer), so every claim brings it back and a decrease reaches all busy instances
+// within one lease.
 
 /** The shared AIMD state: `floorRate` requests/second was set at `decreasedAt` (epoch ms). */
 export interface AimdState {
@@ -25,12 +28,21 @@ export interface SlotClaim {
   from: number;
   /** Epoch seconds after which the slot's counter may be deleted (TTL). */
   expiresAt: number;
+  /** The claimer's view of the AIMD state: seeds a slot that has none. */
+  aimd?: AimdState;
 }
 
 export interface SlotGrant {
   granted: number;
   /** The slot's counter after this claim: the tokens granted are numbers usedAfter - granted … usedAfter - 1. */
   usedAfter: number;
+  /** The slot's AIMD state, if it has one. */
+  aimd?: AimdState;
+}
+
+export interface SlotRef {
+  slot: number;
+  expiresAt: number;
 }
 
 /** Where the tenant's shared counters and AIMD state live (a DynamoDB table in production). No AWS types here. */
@@ -40,9 +52,9 @@ export interface SharedRateBudget {
   readAimd(tenantKey: string): Promise<AimdState | undefined>;
   /**
    * Stores `next` unless another decrease happened after `notAfter` (epoch ms): at most one decrease per interval
-   * for the whole tenant. Returns whether it was stored.
+   * for the whole tenant; once stored, also into `slots` (those holding an older state). Returns whether it was.
    */
-  decrease(tenantKey: string, next: AimdState, notAfter: number): Promise<boolean>;
+  decrease(tenantKey: string, next: AimdState, notAfter: number, slots: SlotRef[]): Promise<boolean>;
 }
 
 export interface AimdParams {
@@ -65,15 +77,32 @@ export function currentRate(state: AimdState | undefined, params: AimdParams, no
   return Math.min(params.ceiling, Math.max(params.minRate, state.floorRate + regained));
 }
 
-/** The state after a 429 at `now`, or undefined when the last decrease is too recent to decrease again. */
+/** A decrease cuts at most to beta × a quarter of the rate, however many requests were refused. */
+const MAX_REFUSED_SHARE = 0.75;
+
+/**
+ * The state after a 429 at `now`, or undefined when the last decrease is too recent to decrease again. The decrease
+ * is beta times the rate that got through: the current rate less the share of this instance's recent requests that
+ * were refused (`refusedShare`, 0 … 1), so a ceiling far above CXone's limit is found in one or two steps.
+ */
 export function decreasedState(
   state: AimdState | undefined,
   params: AimdParams,
   now: number,
+  refusedShare = 0,
 ): AimdState | undefined {
   if (state && now - state.decreasedAt < params.decreaseIntervalMs) return undefined;
-  const floorRate = Math.max(params.minRate, currentRate(state, params, now) * params.beta);
+  const through =
+    currentRate(state, params, now) * (1 - Math.min(MAX_REFUSED_SHARE, Math.max(0, refusedShare)));
+  const floorRate = Math.max(params.minRate, through * params.beta);
   return { floorRate, decreasedAt: now };
+}
+
+/** The newer of two views of the shared state. */
+export function newerState(a: AimdState | undefined, b: AimdState | undefined): AimdState | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return b.decreasedAt > a.decreasedAt ? b : a;
 }
 
 export const slotOf = (now: number, slotMs: number) => Math.floor(now / slotMs);

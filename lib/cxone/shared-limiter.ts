@@ -9,6 +9,7 @@ import {
   decreasedState,
   freshFrom,
   leaseSize,
+  newerState,
   type SharedRateBudget,
   slotLimit,
   slotOf,
@@ -39,10 +40,13 @@ export const SHARED_LIMITER_DEFAULTS = {
   slotMs: 1000,
   beta: 0.8,
   alpha: 1,
-  decreaseIntervalMs: 1000,
+  decreaseIntervalMs: 500,
   refreshMs: 1000,
   fallbackMs: 30_000,
 };
+
+/** Requests of the last second an instance needs before their refused share shapes a decrease. */
+const MIN_SAMPLE = 10;
 
 /** Slot counters are kept this long after their slot (TTL). */
 const SLOT_TTL_SECONDS = 300;
@@ -77,6 +81,9 @@ export class SharedTenantLimiter implements RequestLimiter {
     readAt: Number.NEGATIVE_INFINITY,
   };
   private refilling: Promise<number | undefined> | undefined;
+  /** When this instance's recent requests were sent and refused (the last second's, for the decrease). */
+  private sent: number[] = [];
+  private refused: number[] = [];
   /** The end of a slot whose last token this instance was granted. */
   private slotFullUntil = Number.NEGATIVE_INFINITY;
   private fallback: { bucket: TokenBucket; until: number } | undefined;
@@ -96,7 +103,11 @@ export class SharedTenantLimiter implements RequestLimiter {
   async acquire(deadline = Number.POSITIVE_INFINITY): Promise<void> {
     for (;;) {
       const now = this.options.now();
-      if (this.fallback && now < this.fallback.until) return this.fallback.bucket.acquire(deadline);
+      if (this.fallback && now < this.fallback.until) {
+        await this.fallback.bucket.acquire(deadline);
+        this.sent.push(this.options.now());
+        return;
+      }
       const slotEnd = (slotOf(now, this.options.slotMs) + 1) * this.options.slotMs;
       while (
         this.lease.length > 0 &&
@@ -113,6 +124,7 @@ export class SharedTenantLimiter implements RequestLimiter {
           }
           await this.options.sleep(at - now);
         }
+        this.sent.push(Math.max(at, now));
         return;
       }
       if (now < this.slotFullUntil) {
@@ -136,49 +148,61 @@ export class SharedTenantLimiter implements RequestLimiter {
   /** CXone answered 429: decrease the tenant's rate (at most once per interval, tenant-wide). */
   throttled(): void {
     const now = this.options.now();
+    this.refused.push(now);
     if (this.fallback && now < this.fallback.until) this.fallback.bucket.drain();
-    const seen = this.view.state;
-    const next = decreasedState(seen, this.params, now);
+    const next = decreasedState(this.view.state, this.params, now, this.refusedShare(now));
     if (!next) return;
     this.view = { state: next, readAt: now };
-    this.options.budget.decrease(this.tenantKey, next, now - this.params.decreaseIntervalMs).then(
+    const { slotMs } = this.options;
+    const slot = slotOf(now, slotMs);
+    const slots = [slot, slot + 1].map((s) => ({ slot: s, expiresAt: this.expiresAt(s) }));
+    this.options.budget.decrease(this.tenantKey, next, now - this.params.decreaseIntervalMs, slots).then(
       (stored) => {
-        if (!stored) this.view = { state: this.view.state, readAt: Number.NEGATIVE_INFINITY };
+        if (!stored) this.view = { ...this.view, readAt: Number.NEGATIVE_INFINITY };
       },
       () => {
-        this.view = { state: this.view.state, readAt: Number.NEGATIVE_INFINITY };
+        this.view = { ...this.view, readAt: Number.NEGATIVE_INFINITY };
       },
     );
+  }
+
+  /** The share of this instance's requests of the last second that CXone refused with 429. */
+  private refusedShare(now: number): number {
+    const since = now - 1000;
+    this.sent = this.sent.filter((at) => at >= since);
+    this.refused = this.refused.filter((at) => at >= since);
+    // Too few requests say little about the tenant's rate: then the plain multiplicative decrease.
+    return this.sent.length < MIN_SAMPLE ? 0 : Math.min(1, this.refused.length / this.sent.length);
+  }
+
+  private expiresAt(slot: number): number {
+    return Math.ceil(((slot + 1) * this.options.slotMs) / 1000) + SLOT_TTL_SECONDS;
   }
 
   /** Leases tokens of the current slot; returns when to try again if the slot is full. */
   private async refill(): Promise<number | undefined> {
     const { budget, slotMs, refreshMs, now } = this.options;
-    const start = now();
-    const read =
-      start - this.view.readAt >= refreshMs
-        ? budget.readAimd(this.tenantKey).then((state) => {
-            // A decrease this instance made and has not seen stored yet wins over an older read.
-            if (!this.view.state || !state || state.decreasedAt >= this.view.state.decreasedAt) {
-              this.view = { state, readAt: start };
-            } else this.view = { state: this.view.state, readAt: start };
-          })
-        : Promise.resolve();
-    const slot = slotOf(start, slotMs);
-    const limit = slotLimit(this.rate(), slotMs);
-    const wanted = leaseSize(limit, this.options.instances);
     try {
-      const [grant] = await Promise.all([
-        budget.claim({
-          tenantKey: this.tenantKey,
-          slot,
-          wanted,
-          limit,
-          from: freshFrom(start, slot, limit, slotMs, wanted),
-          expiresAt: Math.ceil(((slot + 1) * slotMs) / 1000) + SLOT_TTL_SECONDS,
-        }),
-        read,
-      ]);
+      if (now() - this.view.readAt >= refreshMs) {
+        // Idle for a while: the slots this instance would see may not exist, so read the state itself first.
+        const readAt = now();
+        const state = await budget.readAimd(this.tenantKey);
+        this.view = { state: newerState(this.view.state, state), readAt };
+      }
+      const start = now();
+      const slot = slotOf(start, slotMs);
+      const limit = slotLimit(this.rate(), slotMs);
+      const wanted = leaseSize(limit, this.options.instances);
+      const grant = await budget.claim({
+        tenantKey: this.tenantKey,
+        slot,
+        wanted,
+        limit,
+        from: freshFrom(start, slot, limit, slotMs, wanted),
+        expiresAt: this.expiresAt(slot),
+        ...(this.view.state ? { aimd: this.view.state } : {}),
+      });
+      this.view = { state: newerState(this.view.state, grant.aimd), readAt: start };
       if (grant.granted === 0) return (slot + 1) * slotMs;
       this.lease.push(...tokenTimes(grant, slot, limit, slotMs));
       if (grant.usedAfter >= limit) this.slotFullUntil = (slot + 1) * slotMs;

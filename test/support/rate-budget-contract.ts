@@ -52,11 +52,32 @@ export function rateBudgetContract(name: string, create: () => Promise<SharedRat
     it('stores a decrease at most once per interval and reads it back', async () => {
       const budget = await create();
       expect(await budget.readAimd('t')).toBeUndefined();
-      expect(await budget.decrease('t', { floorRate: 40, decreasedAt: 10_000 }, 9_000)).toBe(true);
-      expect(await budget.decrease('t', { floorRate: 32, decreasedAt: 10_500 }, 9_500)).toBe(false);
+      expect(await budget.decrease('t', { floorRate: 40, decreasedAt: 10_000 }, 9_000, [])).toBe(true);
+      expect(await budget.decrease('t', { floorRate: 32, decreasedAt: 10_500 }, 9_500, [])).toBe(false);
       expect(await budget.readAimd('t')).toEqual({ floorRate: 40, decreasedAt: 10_000 });
-      expect(await budget.decrease('t', { floorRate: 32, decreasedAt: 11_000 }, 10_000)).toBe(true);
+      expect(await budget.decrease('t', { floorRate: 32, decreasedAt: 11_000 }, 10_000, [])).toBe(true);
       expect(await budget.readAimd('t')).toEqual({ floorRate: 32, decreasedAt: 11_000 });
+    });
+
+    it('carries the AIMD state in the slots: seeded by a first claim, overwritten by a newer decrease', async () => {
+      const budget = await create();
+      const seed = { floorRate: 30, decreasedAt: 1_000 };
+      const first = await budget.claim({ ...claim(40, 2, 20, 's'), aimd: seed });
+      expect(first.aimd).toEqual(seed);
+      const newer = { floorRate: 24, decreasedAt: 40_200 };
+      expect(
+        await budget.decrease(
+          's',
+          newer,
+          39_700,
+          [40, 41].map((slot) => ({ slot, expiresAt: 2e9 })),
+        ),
+      ).toBe(true);
+      expect((await budget.claim(claim(40, 2, 20, 's'))).aimd).toEqual(newer);
+      // A later claimer with an older view does not overwrite the slot's newer state.
+      expect((await budget.claim({ ...claim(41, 2, 20, 's'), aimd: seed })).aimd).toEqual(newer);
+      expect((await budget.claim({ ...claim(42, 2, 20, 's'), aimd: newer })).aimd).toEqual(newer);
+      expect(await budget.readAimd('s')).toEqual(newer);
     });
   });
 }

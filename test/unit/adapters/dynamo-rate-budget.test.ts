@@ -36,6 +36,7 @@ describe('DynamoRateBudget', () => {
       TableName: TABLE,
       Key: { pk: ratePk(TENANT), sk: 'S#1700000000' },
       UpdateExpression: 'ADD used :n SET expiresAt = if_not_exists(expiresAt, :ttl)',
+      ReturnValues: 'ALL_NEW',
       ConditionExpression: 'attribute_not_exists(used) OR used <= :most',
       ExpressionAttributeValues: { ':n': 3, ':ttl': 1_700_000_300, ':most': 17 },
     });
@@ -78,12 +79,45 @@ describe('DynamoRateBudget', () => {
     ddb.on(GetCommand).resolves({ Item: { floorRate: 16, decreasedAt: 5000 } });
     expect(await budget().readAimd(TENANT)).toEqual({ floorRate: 16, decreasedAt: 5000 });
     ddb.on(UpdateCommand).resolvesOnce({}).rejectsOnce(refused());
-    expect(await budget().decrease(TENANT, { floorRate: 12.8, decreasedAt: 7000 }, 6000)).toBe(true);
-    expect(await budget().decrease(TENANT, { floorRate: 10, decreasedAt: 7100 }, 6100)).toBe(false);
+    expect(await budget().decrease(TENANT, { floorRate: 12.8, decreasedAt: 7000 }, 6000, [])).toBe(true);
+    expect(
+      await budget().decrease(TENANT, { floorRate: 10, decreasedAt: 7100 }, 6100, [
+        { slot: 7, expiresAt: 9 },
+      ]),
+    ).toBe(false);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(2);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
       Key: { pk: ratePk(TENANT), sk: 'AIMD' },
       ConditionExpression: 'attribute_not_exists(decreasedAt) OR decreasedAt <= :notAfter',
       ExpressionAttributeValues: { ':rate': 12.8, ':at': 7000, ':notAfter': 6000 },
+    });
+  });
+
+  it('seeds a new slot with the claimer’s AIMD view and returns the slot’s own', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { used: 3, floorRate: 16, decreasedAt: 9000 } });
+    const grant = await budget().claim({ ...claim, aimd: { floorRate: 20, decreasedAt: 8000 } });
+    expect(grant).toEqual({ granted: 3, usedAfter: 3, aimd: { floorRate: 16, decreasedAt: 9000 } });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      UpdateExpression:
+        'ADD used :n SET expiresAt = if_not_exists(expiresAt, :ttl), floorRate = if_not_exists(floorRate, :seedRate), decreasedAt = if_not_exists(decreasedAt, :seedAt)',
+      ExpressionAttributeValues: { ':seedRate': 20, ':seedAt': 8000 },
+    });
+  });
+
+  it('copies a stored decrease into the given slots unless they hold a newer one', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const next = { floorRate: 12, decreasedAt: 7000 };
+    expect(
+      await budget().decrease(TENANT, next, 6500, [
+        { slot: 7, expiresAt: 400 },
+        { slot: 8, expiresAt: 401 },
+      ]),
+    ).toBe(true);
+    const inputs = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(inputs.map((input) => input.Key?.sk)).toEqual(['AIMD', 'S#7', 'S#8']);
+    expect(inputs[1]).toMatchObject({
+      ConditionExpression: 'attribute_not_exists(decreasedAt) OR decreasedAt < :at',
+      ExpressionAttributeValues: { ':rate': 12, ':at': 7000, ':ttl': 400 },
     });
   });
 

@@ -46,6 +46,11 @@ describe('AIMD', () => {
     expect(decreasedState(state, params, 6000)?.floorRate).toBeCloseTo(41 * 0.8);
   });
 
+  it('cuts to beta × the rate that got through when many requests were refused, at most to a quarter of it', () => {
+    expect(decreasedState(undefined, params, 5000, 0.6)?.floorRate).toBeCloseTo(50 * 0.4 * 0.8);
+    expect(decreasedState(undefined, params, 5000, 1)?.floorRate).toBeCloseTo(50 * 0.25 * 0.8);
+  });
+
   it('regains alpha per second and stops at the ceiling', () => {
     const state = { floorRate: 20, decreasedAt: 0 };
     expect(currentRate(state, params, 10_000)).toBe(30);
@@ -66,15 +71,21 @@ describe('AIMD', () => {
 
   it('property: a decrease lowers the rate unless it is already at the minimum', () => {
     fc.assert(
-      fc.property(arbParams, arbGaps, fc.integer({ min: 0, max: 100_000 }), (p, gaps, later) => {
-        const aimd = { ...p, minRate: Math.min(1, p.ceiling) };
-        const { state, now } = replay(aimd, gaps);
-        const at = now + later;
-        const next = decreasedState(state, aimd, at);
-        if (!next) return state !== undefined && at - state.decreasedAt < aimd.decreaseIntervalMs;
-        const before = currentRate(state, aimd, at);
-        return currentRate(next, aimd, at) < before || before === aimd.minRate;
-      }),
+      fc.property(
+        arbParams,
+        arbGaps,
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (p, gaps, later, share) => {
+          const aimd = { ...p, minRate: Math.min(1, p.ceiling) };
+          const { state, now } = replay(aimd, gaps);
+          const at = now + later;
+          const next = decreasedState(state, aimd, at, share);
+          if (!next) return state !== undefined && at - state.decreasedAt < aimd.decreaseIntervalMs;
+          const before = currentRate(state, aimd, at);
+          return currentRate(next, aimd, at) < before || before === aimd.minRate;
+        },
+      ),
     );
   });
 
