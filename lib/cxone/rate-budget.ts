@@ -113,12 +113,13 @@ export function slotLimit(rate: number, slotMs: number): number {
 }
 
 /**
- * Tokens one claim asks for: a share of the slot small enough that tokens leased and then left unused by idle
- * instances cannot take much from the busy ones (each holds at most one lease), large enough that one hot instance
- * needs few claims. `instances` is how many may claim at once.
+ * Tokens one claim asks for: half an instance's fair share of the slot, rounded up. Small enough that tokens leased
+ * and then left unused by idle instances cannot take much from the busy ones (each holds at most one lease: at most
+ * half the slot plus one token per instance), large enough that one hot instance needs few claims. `instances` is
+ * how many may claim at once.
  */
 export function leaseSize(limit: number, instances: number, maxLease = 10): number {
-  return Math.max(1, Math.min(maxLease, Math.floor(limit / (2 * Math.max(1, instances)))));
+  return Math.max(1, Math.min(maxLease, Math.ceil(limit / (2 * Math.max(1, instances)))));
 }
 
 /** The lowest token number still worth spending at `now`: `slack` tokens behind the slot's schedule. */

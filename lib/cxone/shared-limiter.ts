@@ -46,7 +46,7 @@ export const SHARED_LIMITER_DEFAULTS = {
 };
 
 /** Requests of the last second an instance needs before their refused share shapes a decrease. */
-const MIN_SAMPLE = 10;
+const MIN_SAMPLE = 5;
 
 /** Slot counters are kept this long after their slot (TTL). */
 const SLOT_TTL_SECONDS = 300;

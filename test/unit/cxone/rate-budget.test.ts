@@ -109,20 +109,21 @@ describe('leases and slots', () => {
     expect(slotLimit(50, 500)).toBe(25);
   });
 
-  it('sizes leases to a tenth of a 20/s slot for five instances', () => {
+  it('sizes leases to half an instance’s share of the slot, rounded up', () => {
     expect(leaseSize(20, 5)).toBe(2);
+    expect(leaseSize(16, 5)).toBe(2);
     expect(leaseSize(50, 5)).toBe(5);
     expect(leaseSize(3, 5)).toBe(1);
   });
 
-  it('property: every instance holding one unused lease leaves the busy ones at least half the slot', () => {
+  it('property: unused leases of every instance hold at most half the slot plus one token each', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 10_000 }),
         fc.integer({ min: 1, max: 100 }),
         (limit, instances) => {
           const lease = leaseSize(limit, instances);
-          return lease >= 1 && lease <= limit && (limit < 2 * instances || lease * instances <= limit / 2);
+          return lease >= 1 && lease <= Math.max(1, limit) && lease * instances <= limit / 2 + instances;
         },
       ),
     );
