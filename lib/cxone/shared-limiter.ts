@@ -39,7 +39,7 @@ export interface SharedLimiterOptions extends Clock {
 export const SHARED_LIMITER_DEFAULTS = {
   slotMs: 1000,
   beta: 0.8,
-  alpha: 1,
+  alpha: 0.5,
   decreaseIntervalMs: 500,
   refreshMs: 1000,
   fallbackMs: 30_000,
