@@ -19,6 +19,7 @@ import {
 } from './cost-model.ts';
 import { GoodputCorrectnessError, type GoodputResult, runGoodputBench } from './dispatch-goodput.ts';
 import { type E2eResult, runE2eBench } from './e2e.ts';
+import { p50, p99, type RateCeilingResult, type RateRun, runRateCeilingBench } from './rate-ceiling.ts';
 import { RESULT_MARKER, type SchedulerBenchResult, summarize } from './scheduler.ts';
 import { median, percentile } from './stats.ts';
 import {
@@ -51,6 +52,16 @@ const CONFIG = QUICK
       goodput: { campaigns: 20, agentsPerCampaign: 10, changesPerAssignment: 2, rateLimitPerSecond: 50 },
       e2e: { campaigns: 3, agentsPerCampaign: 20, assignmentsPerCampaign: 4, dispatchConcurrency: 3 },
       e2eTimeoutMs: 240_000,
+      rate: {
+        campaigns: 10,
+        agentsPerCampaign: 20,
+        changesPerAssignment: 2,
+        instances: 5,
+        ceiling: 50,
+        sandboxLimit: 20,
+        durationMs: 10_000,
+        hotDurationMs: 5_000,
+      },
     }
   : {
       validation: { sizes: [1, 50, 500], rounds: 40, batchMs: 25 },
@@ -58,6 +69,16 @@ const CONFIG = QUICK
       goodput: { campaigns: 20, agentsPerCampaign: 100, changesPerAssignment: 2, rateLimitPerSecond: 50 },
       e2e: { campaigns: 3, agentsPerCampaign: 20, assignmentsPerCampaign: 67, dispatchConcurrency: 3 },
       e2eTimeoutMs: 360_000,
+      rate: {
+        campaigns: 20,
+        agentsPerCampaign: 100,
+        changesPerAssignment: 2,
+        instances: 5,
+        ceiling: 50,
+        sandboxLimit: 20,
+        durationMs: 60_000,
+        hotDurationMs: 15_000,
+      },
     };
 
 const TARGETS = {
@@ -68,6 +89,9 @@ const TARGETS = {
   share429: 0.01,
   requestsPerAssignment: 1.3,
   goodputRatio: 1.0,
+  rate429: 0.02,
+  rateGoodput: 0.8,
+  hotShare: 0.8,
 };
 /** Assumed production round trips and CPU time, for the cost modelled for AWS (see docs/performance.md). */
 const AWS_MODEL = { awsCallMs: 10, cxoneCallMs: 150, webhookMs: 150, cpuMs: 10 };
@@ -374,6 +398,73 @@ function schedulerRows(result: SchedulerBenchResult): Row[] {
   return rows;
 }
 
+function rateRows(result: RateCeilingResult): Row[] {
+  const section = '7 rate ceiling';
+  const { options, shared, perInstance, hotShared, hotPerInstance } = result;
+  const seconds = (run: RateRun) => run.elapsedMs / 1000;
+  const share429 = (run: RateRun) => run.requests.status429 / run.requests.limited;
+  const goodput = (run: RateRun) => run.requests.ok / seconds(run) / options.sandboxLimit;
+  const hot = (run: RateRun) => run.requests.limited / seconds(run) / options.ceiling;
+  const fairness = (run: RateRun) => Math.min(...run.okPerInstance) / Math.max(...run.okPerInstance);
+  const describe429 = (run: RateRun) =>
+    `${formatPercent(share429(run), 2)} (${run.requests.status429} of ${run.requests.limited}; second half ${formatPercent(run.late429 / run.lateRequests, 2)})`;
+  const describeGoodput = (run: RateRun) =>
+    `${formatNumber(goodput(run), 2)} (${formatNumber(run.requests.ok / seconds(run), 1)}/s: ${run.requests.ok} ok in ${formatNumber(seconds(run), 1)} s; ${run.assignments} assignments, ${run.failedAssignments} failed)`;
+  const calls = shared.budgetCalls.claim + shared.budgetCalls.read + shared.budgetCalls.decrease;
+  const hotCalls = hotShared.budgetCalls.claim + hotShared.budgetCalls.read + hotShared.budgetCalls.decrease;
+  const load = `${options.campaigns} campaigns × ${options.agentsPerCampaign} agents, ${options.changesPerAssignment} per assignment, for ${formatNumber(options.durationMs / 1000)} s; ${options.instances} instances; ceiling ${options.ceiling}/s, CXone (sandbox) ${options.sandboxLimit}/s; goodput = successful rate-limited CXone requests per second`;
+  return [
+    { section, metric: 'workload', value: load },
+    {
+      section,
+      metric: 'shared: 429s ÷ requests',
+      value: describe429(shared),
+      target: `≤ ${TARGETS.rate429 * 100} %`,
+      verdict: verdictOf(share429(shared) <= TARGETS.rate429),
+    },
+    { section, metric: 'before, per instance (5 × 10/s): 429s ÷ requests', value: describe429(perInstance) },
+    {
+      section,
+      metric: `shared: goodput ÷ ${options.sandboxLimit}/s`,
+      value: describeGoodput(shared),
+      target: `≥ ${TARGETS.rateGoodput}`,
+      verdict: verdictOf(goodput(shared) >= TARGETS.rateGoodput),
+    },
+    {
+      section,
+      metric: `before, per instance: goodput ÷ ${options.sandboxLimit}/s`,
+      value: describeGoodput(perInstance),
+    },
+    {
+      section,
+      metric: 'shared: fairness (fewest ÷ most successful requests of an instance)',
+      value: `${formatNumber(fairness(shared), 2)} (${shared.okPerInstance.join(', ')}); before ${formatNumber(fairness(perInstance), 2)}`,
+    },
+    {
+      section,
+      metric: 'one hot campaign alone ÷ ceiling',
+      value: `${formatNumber(hot(hotShared), 2)} (${formatNumber(hotShared.requests.limited / seconds(hotShared), 1)}/s of ${options.ceiling}/s, CXone allowing ${options.ceiling}/s; ${hotShared.requests.status429} 429s)`,
+      target: `≥ ${TARGETS.hotShare}`,
+      verdict: verdictOf(hot(hotShared) >= TARGETS.hotShare),
+    },
+    {
+      section,
+      metric: 'before, per instance: one hot campaign alone ÷ ceiling',
+      value: `${formatNumber(hot(hotPerInstance), 2)} (${formatNumber(hotPerInstance.requests.limited / seconds(hotPerInstance), 1)}/s)`,
+    },
+    {
+      section,
+      metric: 'budget cost: DynamoDB calls per CXone request',
+      value: `${formatNumber(calls / shared.requests.limited, 2)} (${shared.budgetCalls.claim} claim calls for ${shared.leases.claims} leases, ${shared.leases.empty} of them finding the slot full, ${shared.leases.tokens} tokens; ${shared.budgetCalls.read} state reads; ${shared.budgetCalls.decrease} decrease writes; ${shared.requests.limited} requests); hot campaign ${formatNumber(hotCalls / hotShared.requests.limited, 2)}`,
+    },
+    {
+      section,
+      metric: 'budget cost: DynamoDB round trip (moto, local)',
+      value: `p50 ${formatMs(p50(shared.budgetCallMs))}, p99 ${formatMs(p99(shared.budgetCallMs))}; paid by 1 request in ${formatNumber(shared.requests.limited / Math.max(1, shared.budgetCalls.claim), 1)}, and hidden when the token's time is still ahead`,
+    },
+  ];
+}
+
 function notMeasured(section: string, metric: string, error: unknown): Row {
   return { section, metric, value: `not measured: ${reason(error)}`, verdict: 'not measured' };
 }
@@ -430,6 +521,14 @@ async function main(): Promise<void> {
       rows.push(...schedulerRows(await runSchedulerChild()));
     } catch (error) {
       rows.push(notMeasured('6 scheduler', 'tick work and activation lag', error));
+    }
+
+  if (runs(7))
+    try {
+      log('§7 rate ceiling shared by the tenant');
+      rows.push(...rateRows(await runRateCeilingBench(CONFIG.rate, log)));
+    } catch (error) {
+      rows.push(notMeasured('7 rate ceiling', 'shared and per-instance limits', error));
     }
 
   const cpu = cpus();

@@ -17,6 +17,7 @@ import { driftCheckWith, handleDueCampaign } from '../lib/app/campaign-due.ts';
 import { CampaignDueMessageSchema } from '../lib/app/campaign-schedule.ts';
 import { createCxoneClient } from '../lib/cxone/client.ts';
 import { CxoneEnv, PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
+import { cxoneRateBudget } from '../lib/runtime/cxone-rate.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
@@ -35,6 +36,7 @@ const cxone = createCxoneClient({
   target: env.CXONE_TARGET,
   apiVersion: env.CXONE_API_VERSION,
   rateLimitPerSecond: env.CXONE_RATE_LIMIT_PER_SECOND,
+  sharedBudget: cxoneRateBudget(dynamo, env, logger, metrics),
   credentials: createSecretsManagerCredentials({
     secretId: env.CXONE_SECRET_ID,
     target: env.CXONE_TARGET,

@@ -20,7 +20,8 @@ import { RetryLaterError } from '../lib/app/errors.ts';
 import { DispatchMessageSchema } from '../lib/app/messages.ts';
 import { createCxoneClient } from '../lib/cxone/client.ts';
 import { redeliveryDelaySeconds } from '../lib/retry/redelivery.ts';
-import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
+import { CxoneRateEnv, PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
+import { cxoneRateBudget } from '../lib/runtime/cxone-rate.ts';
 import { cxoneAuthAlarm, dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
@@ -40,6 +41,7 @@ const env = parseEnv(
     CXONE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
     DISPATCH_RETRY_BASE_SECONDS: positiveInt(5),
+    ...CxoneRateEnv.shape,
   }),
 );
 const logger = createLogger();
@@ -50,6 +52,7 @@ const cxone = createCxoneClient({
   target: env.CXONE_TARGET,
   apiVersion: env.CXONE_API_VERSION,
   rateLimitPerSecond: env.CXONE_RATE_LIMIT_PER_SECOND,
+  sharedBudget: cxoneRateBudget(new DynamoDBClient({}), env, logger, metrics),
   credentials: createSecretsManagerCredentials({
     secretId: env.CXONE_SECRET_ID,
     target: env.CXONE_TARGET,

@@ -13,6 +13,7 @@ import { problemErrors } from '../lib/http/middlewares.ts';
 import { problemOf } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { CxoneEnv, PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
+import { cxoneRateBudget } from '../lib/runtime/cxone-rate.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
@@ -23,6 +24,7 @@ const cxone = createCxoneClient({
   target: env.CXONE_TARGET,
   apiVersion: env.CXONE_API_VERSION,
   rateLimitPerSecond: env.CXONE_RATE_LIMIT_PER_SECOND,
+  sharedBudget: cxoneRateBudget(dynamo, env, logger),
   credentials: createSecretsManagerCredentials({
     secretId: env.CXONE_SECRET_ID,
     target: env.CXONE_TARGET,

@@ -20,6 +20,7 @@ import { problemOf, validationProblem } from '../lib/http/problem.ts';
 import { booleanParam, isProblem } from '../lib/http/query.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { CxoneEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
+import { cxoneRateBudget } from '../lib/runtime/cxone-rate.ts';
 import { parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
@@ -37,6 +38,7 @@ const cxone = createCxoneClient({
   target: env.CXONE_TARGET,
   apiVersion: env.CXONE_API_VERSION,
   rateLimitPerSecond: env.CXONE_RATE_LIMIT_PER_SECOND,
+  sharedBudget: cxoneRateBudget(dynamo, env, logger),
   credentials: createSecretsManagerCredentials({
     secretId: env.CXONE_SECRET_ID,
     target: env.CXONE_TARGET,

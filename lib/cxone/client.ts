@@ -6,8 +6,10 @@ import { createAdminClient } from './admin-client.ts';
 import { createCampaignAgentsClient } from './campaign-agents-client.ts';
 import type { CredentialsProvider, CxoneTargetName } from './credentials.ts';
 import type { FetchFn, RetryEvent } from './http.ts';
+import type { SharedRateBudget } from './rate-budget.ts';
 import { TenantRateLimiters } from './rate-limiter.ts';
 import type { ClientRuntime } from './session.ts';
+import { type SharedLimiterOptions, SharedTenantLimiters } from './shared-limiter.ts';
 import { TokenCache } from './token-cache.ts';
 import type { CxoneAssignmentClient } from './types.ts';
 
@@ -25,6 +27,7 @@ export {
   CxoneUnsupportedError,
 } from './errors.ts';
 export type { RetryEvent } from './http.ts';
+export type { AimdState, SharedRateBudget, SlotClaim, SlotGrant } from './rate-budget.ts';
 export type {
   CallContext,
   CampaignTarget,
@@ -51,8 +54,13 @@ export interface CreateCxoneClientOptions {
   credentials: CredentialsProvider;
   /** Admin API version, `v{N}.{M}`; default v30.0. */
   apiVersion?: string;
-  /** Client-side limit per tenant, token and discovery calls included; default 10. */
+  /**
+   * Limit per tenant, token and discovery calls included; default 10. With `sharedBudget` it is the ceiling of all
+   * instances together; without, each client instance keeps its own local bucket at this rate.
+   */
   rateLimitPerSecond?: number;
+  /** Where the tenant's instances share the ceiling and its AIMD state; omitted, the limit is per client instance. */
+  sharedBudget?: SharedBudgetOptions;
   /** Requests allowed back to back after idling; default 1 (evenly spaced). */
   rateLimitBurst?: number;
   /** Attempts per request, the first included; default 5. */
@@ -73,6 +81,13 @@ export interface CreateCxoneClientOptions {
   random?: () => number;
 }
 
+export interface SharedBudgetOptions
+  extends Partial<Omit<SharedLimiterOptions, 'budget' | 'ceiling' | 'instances' | 'now' | 'sleep'>> {
+  budget: SharedRateBudget;
+  /** How many instances may call CXone at once (lease sizes; the local fallback runs at ceiling ÷ instances). */
+  instances: number;
+}
+
 /** Create once per Lambda container and reuse: the token cache, discovery and agent lookups live in it. */
 export function createCxoneClient(options: CreateCxoneClientOptions): CxoneAssignmentClient {
   const target = options.target ?? 'admin';
@@ -81,17 +96,15 @@ export function createCxoneClient(options: CreateCxoneClientOptions): CxoneAssig
     throw new RangeError(`apiVersion must look like v30.0, got ${apiVersion}`);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));
+  const rate = options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND;
 
   const runtime: ClientRuntime = {
     target,
     credentials: options.credentials,
     tokens: new TokenCache(now),
-    limiters: new TenantRateLimiters({
-      ratePerSecond: options.rateLimitPerSecond ?? DEFAULT_RATE_LIMIT_PER_SECOND,
-      burst: options.rateLimitBurst ?? 1,
-      now,
-      sleep,
-    }),
+    limiters: options.sharedBudget
+      ? new SharedTenantLimiters({ ...options.sharedBudget, ceiling: rate, now, sleep })
+      : new TenantRateLimiters({ ratePerSecond: rate, burst: options.rateLimitBurst ?? 1, now, sleep }),
     http: {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       now,

@@ -5,7 +5,7 @@
 import { type BackoffPolicy, fullJitterDelayMs } from '../retry/backoff.ts';
 import { parseRetryAfter } from '../retry/retry-after.ts';
 import { CxoneAuthError, CxoneConflictError, CxonePermanentError, CxoneRetryableError } from './errors.ts';
-import type { TokenBucket } from './rate-limiter.ts';
+import type { RequestLimiter } from './rate-limiter.ts';
 import type { CallContext } from './types.ts';
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
@@ -42,7 +42,7 @@ export interface CxoneRequest {
   body?: string | URLSearchParams;
   /** A 409 answer is a capacity conflict (CxoneConflictError with its limit) rather than a permanent refusal. */
   conflictMeansCapacity?: boolean;
-  limiter: TokenBucket;
+  limiter: RequestLimiter;
   ctx: CallContext;
 }
 
@@ -72,7 +72,7 @@ export async function sendWithRetry(options: HttpOptions, request: CxoneRequest)
       failure = error;
     }
 
-    if (failure.status === 429) request.limiter.drain();
+    if (failure.status === 429) request.limiter.throttled();
     if (attempt >= options.maxAttempts) throw failure;
     const delayMs = failure.retryAfterMs ?? fullJitterDelayMs(attempt, options.random, options.backoff);
     if (options.now() + delayMs >= ctx.deadline) throw failure;

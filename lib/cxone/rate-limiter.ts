@@ -5,6 +5,19 @@ export interface Clock {
   sleep: (ms: number) => Promise<void>;
 }
 
+/** What every CXone call waits on before it is sent, and tells when CXone answered 429. */
+export interface RequestLimiter {
+  /** Waits for a request slot; throws a CxoneRetryableError instead of waiting past `deadline`. */
+  acquire(deadline?: number): Promise<void>;
+  /** CXone answered 429: slow down. */
+  throttled(): void;
+}
+
+/** Hands out one limiter per tenant. */
+export interface TenantLimiters {
+  forTenant(tenantKey: string): RequestLimiter;
+}
+
 export interface TokenBucketOptions extends Clock {
   ratePerSecond: number;
   /** Requests allowed back to back after an idle period. Default 1: requests are evenly spaced. */
@@ -14,9 +27,9 @@ export interface TokenBucketOptions extends Clock {
 /**
  * Client-side token bucket. Callers reserve a token first (the balance may go negative, so waiting callers queue
  * up in order) and then sleep until their token exists. This limits one Lambda instance; across instances the
- * effective limit is this rate × the dispatcher's maximum concurrency.
+ * effective limit is this rate × the instances running (the shared budget in shared-limiter.ts holds across them).
  */
-export class TokenBucket {
+export class TokenBucket implements RequestLimiter {
   readonly ratePerSecond: number;
   readonly burst: number;
   private readonly clock: Clock;
@@ -51,6 +64,10 @@ export class TokenBucket {
     await this.clock.sleep(waitMs);
   }
 
+  throttled(): void {
+    this.drain();
+  }
+
   /** After a 429 the server is telling us we are too fast: forget any saved-up burst. */
   drain(): void {
     this.refill();
@@ -66,7 +83,7 @@ export class TokenBucket {
 }
 
 /** One bucket per tenant, shared by every call (token, discovery, API) the owning client makes for that tenant. */
-export class TenantRateLimiters {
+export class TenantRateLimiters implements TenantLimiters {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly options: TokenBucketOptions;
 

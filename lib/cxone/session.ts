@@ -8,7 +8,7 @@ import {
 } from './credentials.ts';
 import { CxoneAuthError, CxonePermanentError } from './errors.ts';
 import { type CxoneRequest, type CxoneResponse, type HttpOptions, isRecord, sendWithRetry } from './http.ts';
-import type { TenantRateLimiters, TokenBucket } from './rate-limiter.ts';
+import type { RequestLimiter, TenantLimiters } from './rate-limiter.ts';
 import {
   type CachedToken,
   credentialsFingerprint,
@@ -22,14 +22,14 @@ export interface ClientRuntime {
   http: HttpOptions;
   credentials: CredentialsProvider;
   tokens: TokenCache;
-  limiters: TenantRateLimiters;
+  limiters: TenantLimiters;
 }
 
 export interface Session {
   credentials: CxoneCredentials;
   tokenKey: string;
   /** Shared by every call for this tenant, token requests included. */
-  limiter: TokenBucket;
+  limiter: RequestLimiter;
 }
 
 export type TokenRequester = (session: Session, ctx: CallContext) => Promise<IssuedToken>;

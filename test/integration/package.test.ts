@@ -62,6 +62,8 @@ const expectedGrants: Record<string, [string, CfnValue][]> = {
   GetCampaignAgentsLambdaFunction: [['dynamodb:GetItem', table]],
   GetCampaignDriftLambdaFunction: [
     ['dynamodb:GetItem', table],
+    // The CXone rate budget's items (RATE#…), nothing else.
+    ['dynamodb:UpdateItem', table],
     ['secretsmanager:GetSecretValue', cxoneSecret],
   ],
   HealthLambdaFunction: [
@@ -163,6 +165,8 @@ const expectedEnv: Record<string, string[]> = {
     'CXONE_TARGET',
     'CXONE_API_VERSION',
     'CXONE_RATE_LIMIT_PER_SECOND',
+    'CXONE_RATE_BUDGET',
+    'CXONE_RATE_INSTANCES',
     'SECRETS_MAX_AGE_SECONDS',
   ],
   HealthLambdaFunction: ['TABLE_NAME', 'DISPATCH_QUEUE_URL'],
@@ -175,6 +179,8 @@ const expectedEnv: Record<string, string[]> = {
     'CXONE_TARGET',
     'CXONE_API_VERSION',
     'CXONE_RATE_LIMIT_PER_SECOND',
+    'CXONE_RATE_BUDGET',
+    'CXONE_RATE_INSTANCES',
     'POLICY_CACHE_SECONDS',
     'SECRETS_MAX_AGE_SECONDS',
   ],
@@ -201,6 +207,8 @@ const expectedEnv: Record<string, string[]> = {
     'CXONE_TARGET',
     'CXONE_API_VERSION',
     'CXONE_RATE_LIMIT_PER_SECOND',
+    'CXONE_RATE_BUDGET',
+    'CXONE_RATE_INSTANCES',
     'POLICY_CACHE_SECONDS',
     'SECRETS_MAX_AGE_SECONDS',
   ],
@@ -213,6 +221,8 @@ const expectedEnv: Record<string, string[]> = {
     'CXONE_TARGET',
     'CXONE_API_VERSION',
     'CXONE_RATE_LIMIT_PER_SECOND',
+    'CXONE_RATE_BUDGET',
+    'CXONE_RATE_INSTANCES',
     'SECRETS_MAX_AGE_SECONDS',
     'MAX_BODY_BYTES',
   ],
@@ -604,10 +614,29 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     expect(leadingKeys('GetCampaignPolicyLambdaFunction')).toEqual([['POLICIES', 'POLICY#*']]);
     expect(leadingKeys('PutCampaignPolicyLambdaFunction')).toEqual([
       ['POLICIES', 'POLICY#*', 'SKILL#*', 'CAMPAIGN#*', 'ASSIGNMENT#*'],
+      ['RATE#*'],
     ]);
     expect(leadingKeys('DeleteCampaignPolicyLambdaFunction')).toEqual([
       ['POLICIES', 'SKILL#*', 'CAMPAIGN#*'],
     ]);
+  });
+
+  it('lets the CXone callers other than the dispatcher reach the rate budget only in its RATE# partitions', () => {
+    for (const fnId of [
+      'GetCampaignDriftLambdaFunction',
+      'CampaignDueLambdaFunction',
+      'PutCampaignPolicyLambdaFunction',
+    ]) {
+      const rate = statementsOf(
+        template.Resources[roleIdOf(resourceOf(template, fnId))] as CfnResource,
+      ).filter((statement) =>
+        JSON.stringify((statement as { Condition?: unknown }).Condition ?? null).includes('"RATE#*"'),
+      );
+      expect(
+        rate.map((statement) => asArray(statement.Action).sort()),
+        fnId,
+      ).toEqual([['dynamodb:GetItem', 'dynamodb:UpdateItem']]);
+    }
   });
 
   it('creates the table and the two secrets with stable logical ids and no secret values', () => {

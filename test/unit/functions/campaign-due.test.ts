@@ -72,6 +72,8 @@ const HANDLER_ENV = {
   CAMPAIGNS_DUE_QUEUE_URL,
   WFM_QUEUE_URL,
   CXONE_SECRET_ID: 'cxone/credentials',
+  // The shared rate budget has its own tests (test/unit/cxone/shared-limiter.test.ts): here the local bucket.
+  CXONE_RATE_BUDGET: 'per-instance',
 };
 
 /** The campaign's schedule item in the due index. */

@@ -77,6 +77,8 @@ const ENV = {
   WFM_QUEUE_URL,
   WFM_ENDPOINTS: JSON.stringify([{ name: 'wfm', url: 'https://wfm.example.com/hooks' }]),
   CXONE_SECRET_ID: 'cxone/credentials',
+  // The shared rate budget has its own tests (test/unit/cxone/shared-limiter.test.ts): here the local bucket.
+  CXONE_RATE_BUDGET: 'per-instance',
 };
 
 interface Call {

@@ -94,6 +94,8 @@ async function loadHandler(env: Record<string, string> = {}) {
     CXONE_SECRET_ID: 'cxone/credentials',
     // The client's own limit (default 10/s, evenly spaced) would only slow the tests down.
     CXONE_RATE_LIMIT_PER_SECOND: '1000',
+    // The shared rate budget has its own tests (test/unit/cxone/shared-limiter.test.ts): here the local bucket.
+    CXONE_RATE_BUDGET: 'per-instance',
   });
   const { handler } = await import('../../../functions/dispatch-assignments.ts');
   return async (messages: SqsMessage[], remainingMs = 60_000) =>

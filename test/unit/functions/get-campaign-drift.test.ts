@@ -59,7 +59,12 @@ beforeEach(() => {
 });
 
 async function loadHandler() {
-  coldStart({ TABLE_NAME, CXONE_SECRET_ID: 'cxone/credentials', CXONE_RATE_LIMIT_PER_SECOND: '1000' });
+  coldStart({
+    TABLE_NAME,
+    CXONE_SECRET_ID: 'cxone/credentials',
+    CXONE_RATE_LIMIT_PER_SECOND: '1000',
+    CXONE_RATE_BUDGET: 'per-instance',
+  });
   const { handler } = await import('../../../functions/get-campaign-drift.ts');
   return async (campaignId: string, remainingMs = 20_000) =>
     httpResult(
