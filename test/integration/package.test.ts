@@ -661,7 +661,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
     }
   });
 
-  it('alarms on every DLQ (depth and age), both queues, API 5xx, CXone auth failures and every function', () => {
+  it('alarms on every DLQ (depth and age), both queues, API 5xx, CXone auth failures, the rate-budget fallback and every function', () => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const alarmOn = (namespace: string, metric: string, dimension: CfnValue) =>
       alarms.filter(
@@ -698,6 +698,11 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
       Value: 'cxone-assignments-ci',
     });
     expect(auth).toMatchObject({ Threshold: 0, Period: 300, Statistic: 'Sum' });
+    const fallback = expectOne('CxoneAssignments', 'CxoneRateBudgetFallback', {
+      Name: 'service',
+      Value: 'cxone-assignments-ci',
+    });
+    expect(fallback).toMatchObject({ Threshold: 0, Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
     const disabled = expectOne('CxoneAssignments', 'WebhookEndpointDisabled', {
       Name: 'service',
       Value: 'cxone-assignments-ci',
@@ -709,7 +714,7 @@ describe('serverless package (IAM auth, stage ci, no AWS credentials)', () => {
         expect(alarm, `${fnId} ${metric}`).toMatchObject({ Threshold: 0, Period: 300, Statistic: 'Sum' });
       }
     }
-    expect(alarms).toHaveLength(4 * 2 + 2 + 1 + 1 + 1 + 2 * functionsOf(template).length);
+    expect(alarms).toHaveLength(4 * 2 + 2 + 1 + 1 + 1 + 1 + 2 * functionsOf(template).length);
   });
 
   it('notifies the alarm topic and the given topic from every alarm, and subscribes the given e-mail', () => {
