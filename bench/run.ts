@@ -63,7 +63,7 @@ const CONFIG = QUICK
 const TARGETS = {
   validationRatio: 10,
   zipBytes: 400 * 1024,
-  initMs: 100,
+  initRatio: 1.15,
   budgetUse: 0.9,
   share429: 0.01,
 };
@@ -100,17 +100,24 @@ function validationRows(results: ValidationResult[]): Row[] {
 }
 
 function coldStartRows(results: ColdStartResult[]): Row[] {
-  return results.map((r) => {
-    const zipOk = r.zipBytes <= TARGETS.zipBytes;
-    const initOk = r.initMs <= TARGETS.initMs;
-    const missed = [zipOk ? '' : 'size', initOk ? '' : 'init'].filter(Boolean).join(', ');
-    return {
-      section: '2 cold start',
-      metric: `${r.key} (${r.memoryMb} MB)`,
-      value: `zip ${formatKiB(r.zipBytes)}; init median ${formatMs(r.initMs)}, best ${formatMs(r.initMsBest)}; ${formatMs(r.initMsWithoutSourceMaps)} without --enable-source-maps`,
-      target: '≤ 400 KiB; ≤ 100 ms',
-      verdict: missed ? `missed (${missed})` : 'met',
-    };
+  return results.flatMap((r) => {
+    const clients = r.floorClients.map((c) => (c.count > 1 ? `${c.count} × ${c.name}` : c.name)).join(' + ');
+    return [
+      {
+        section: '2 cold start',
+        metric: `${r.key}: init ÷ floor`,
+        value: `${formatRatio(r.ratio)} (init ${formatMs(r.initMs)} vs floor ${formatMs(r.floorMs)}, medians of ${r.rounds} rounds; best ${formatMs(r.initMsBest)} vs ${formatMs(r.floorMsBest)}; floor: ${clients || 'no SDK client'})`,
+        target: `≤ ${TARGETS.initRatio}× floor`,
+        verdict: verdictOf(r.ratio <= TARGETS.initRatio),
+      },
+      {
+        section: '2 cold start',
+        metric: `${r.key}: zip (${r.memoryMb} MB)`,
+        value: formatKiB(r.zipBytes),
+        target: '≤ 400 KiB',
+        verdict: verdictOf(r.zipBytes <= TARGETS.zipBytes),
+      },
+    ];
   });
 }
 
