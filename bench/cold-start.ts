@@ -7,7 +7,8 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildFloor, deployedBuildOptions, type SdkClient } from './floor.ts';
+import { bundleComposition } from './bundle-composition.ts';
+import { buildFloor, deployedBuildOptions, type SdkClient, ZOD_PROBE } from './floor.ts';
 import { median } from './stats.ts';
 import { zipEntries } from './zip.ts';
 
@@ -59,7 +60,23 @@ export interface ColdStartResult {
   floorMsBest: number;
   /** What the floor constructs at module scope (the function's own SDK clients). */
   floorClients: SdkClient[];
+  /** Minified bytes the function's bundle holds beyond its floor, per package group, largest first. */
+  beyondFloor: { group: string; bytes: number }[];
   rounds: number;
+}
+
+/** Classic zod alone on top of one function's floor (floor.ts ZOD_PROBE), timed in the same rounds. */
+export interface ZodProbeResult {
+  key: string;
+  /** Median over rounds of (floor + zod) ÷ floor. */
+  ratio: number;
+  ms: number;
+  floorMs: number;
+}
+
+export interface ColdStartRun {
+  functions: ColdStartResult[];
+  zodProbe: ZodProbeResult;
 }
 
 /** Variables that could reach a real AWS account: never passed to `serverless package`. */
@@ -205,7 +222,7 @@ export async function measureColdStarts(
   service: PackagedService,
   rounds: number,
   log: (line: string) => void,
-): Promise<ColdStartResult[]> {
+): Promise<ColdStartRun> {
   const emptyDir = join(service.dir, 'task', 'empty');
   const emptyFile = join(emptyDir, 'empty.mjs');
   await mkdir(emptyDir, { recursive: true });
@@ -218,6 +235,15 @@ export async function measureColdStarts(
   for (const fn of service.functions)
     floors.set(fn.key, await buildFloor(fn.key, fn.sourceFile, options, floorDir));
   log(`built ${floors.size} floor bundles`);
+  // The probe sits on the smallest floor (fewest SDK clients), where zod's share is the largest.
+  const probeFn = [...service.functions].sort(
+    (a, b) => clientCount(floors.get(a.key)!.clients) - clientCount(floors.get(b.key)!.clients),
+  )[0];
+  if (!probeFn) throw new ProbeError('the package holds no function');
+  const zodFloor = await buildFloor(probeFn.key, probeFn.sourceFile, options, floorDir, {
+    name: 'floor-zod',
+    extra: ZOD_PROBE,
+  });
 
   // A function and its floor run back to back (which one first alternates), the pairs in a rotating order.
   const pairs: Target[][] = service.functions.map((fn) => [
@@ -225,6 +251,7 @@ export async function measureColdStarts(
     { id: `floor:${fn.key}`, file: floors.get(fn.key)!.file, cwd: floorDir, env: lambdaEnv(fn, true) },
   ]);
   pairs.push([{ id: 'empty', file: emptyFile, cwd: emptyDir, env: lambdaEnv(undefined, true) }]);
+  pairs.push([{ id: 'floor-zod', file: zodFloor.file, cwd: floorDir, env: lambdaEnv(probeFn, true) }]);
   const samples = new Map<string, number[]>();
   for (const pair of pairs) for (const target of pair) samples.set(target.id, []);
   for (let round = 0; round < rounds; round++) {
@@ -238,10 +265,13 @@ export async function measureColdStarts(
   const empty = samples.get('empty')!;
   // Each round's import minus the same round's empty import: probes seconds apart share the machine's load.
   const net = (ms: number[]) => ms.map((value, round) => value - (empty[round] as number));
-  return service.functions.map((fn) => {
+  const results: ColdStartResult[] = [];
+  for (const fn of service.functions) {
     const mine = net(samples.get(fn.key)!);
     const floor = net(samples.get(`floor:${fn.key}`)!);
-    return {
+    const floorBundle = floors.get(fn.key)!;
+    const composition = await bundleComposition(fn.sourceFile, options);
+    results.push({
       key: fn.key,
       memoryMb: fn.memoryMb,
       zipBytes: fn.zipBytes,
@@ -250,8 +280,25 @@ export async function measureColdStarts(
       ratio: median(mine.map((ms, round) => ms / (floor[round] as number))),
       initMsBest: Math.min(...samples.get(fn.key)!) - Math.min(...empty),
       floorMsBest: Math.min(...samples.get(`floor:${fn.key}`)!) - Math.min(...empty),
-      floorClients: floors.get(fn.key)!.clients,
+      floorClients: floorBundle.clients,
+      beyondFloor: composition.groups
+        .map(({ group, bytes }) => ({ group, bytes: bytes - (floorBundle.groups.get(group) ?? 0) }))
+        .filter(({ bytes }) => bytes > 512)
+        .sort((a, b) => b.bytes - a.bytes),
       rounds,
-    };
-  });
+    });
+  }
+  const probeFloor = net(samples.get(`floor:${probeFn.key}`)!);
+  const withZod = net(samples.get('floor-zod')!);
+  return {
+    functions: results,
+    zodProbe: {
+      key: probeFn.key,
+      ratio: median(withZod.map((ms, round) => ms / (probeFloor[round] as number))),
+      ms: median(withZod),
+      floorMs: median(probeFloor),
+    },
+  };
 }
+
+const clientCount = (clients: SdkClient[]) => clients.reduce((sum, c) => sum + c.count, 0);

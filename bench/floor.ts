@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { groupBytes } from './bundle-composition.ts';
 
 const PROJECT_ROOT = new URL('..', import.meta.url).pathname;
 
@@ -103,10 +104,23 @@ export function floorSource(clients: SdkClient[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Appended to a floor to price classic zod on its own: the package evaluated with one small schema built at module
+ * scope, the least a handler that validates anything with classic zod at init carries.
+ */
+export const ZOD_PROBE = [
+  "import * as z from 'zod';",
+  'export const probeSchema = z.object({ id: z.string().min(1), count: z.number().int() });',
+  '',
+].join('\n');
+
 export interface FloorBundle {
   /** The bundled floor module (…/floor-<key>.mjs). */
   file: string;
   clients: SdkClient[];
+  /** Minified bytes of the bundle, and per package group (bundle-composition.ts), from esbuild's metafile. */
+  bytes: number;
+  groups: Map<string, number>;
 }
 
 /** Builds the floor of one function into `outdir`, from its handler source file (relative to the project). */
@@ -115,23 +129,25 @@ export async function buildFloor(
   handlerSourceFile: string,
   options: BuildOptions,
   outdir: string,
+  variant: { name: string; extra: string } = { name: 'floor', extra: '' },
 ): Promise<FloorBundle> {
   const clients = sdkClientsOf(await readFile(join(PROJECT_ROOT, handlerSourceFile), 'utf8'));
   const { outExtension, ...rest } = options;
   const result = await build({
     ...rest,
     stdin: {
-      contents: floorSource(clients),
+      contents: floorSource(clients) + variant.extra,
       resolveDir: PROJECT_ROOT,
-      sourcefile: `floor-${key}.ts`,
+      sourcefile: `${variant.name}-${key}.ts`,
       loader: 'ts',
     },
     absWorkingDir: PROJECT_ROOT,
-    outfile: join(outdir, `floor-${key}${outExtension?.['.js'] ?? '.js'}`),
+    outfile: join(outdir, `${variant.name}-${key}${outExtension?.['.js'] ?? '.js'}`),
     metafile: true,
     logLevel: 'silent',
   });
-  const output = Object.keys(result.metafile?.outputs ?? {}).find((name) => !name.endsWith('.map'));
+  const output = Object.entries(result.metafile?.outputs ?? {}).find(([name]) => !name.endsWith('.map'));
   if (!output) throw new FloorError(`esbuild produced no floor for ${key}`);
-  return { file: resolve(PROJECT_ROOT, output), clients };
+  const [name, meta] = output;
+  return { file: resolve(PROJECT_ROOT, name), clients, bytes: meta.bytes, groups: groupBytes(meta.inputs) };
 }
