@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { CxoneConverger } from '../lib/adapters/cxone-converger.ts';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
@@ -22,22 +22,20 @@ import { createCxoneClient } from '../lib/cxone/client.ts';
 import { redeliveryDelaySeconds } from '../lib/retry/redelivery.ts';
 import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { cxoneAuthAlarm, dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
 
 const env = parseEnv(
-  TableEnv.extend(PoliciesEnv.shape).extend({
-    DISPATCH_QUEUE_URL: z.string().url(),
-    WFM_QUEUE_URL: z.string().url(),
+  extendEnv(TableEnv, {
+    ...PoliciesEnv.shape,
+    DISPATCH_QUEUE_URL: z.url(),
+    WFM_QUEUE_URL: z.url(),
     DISPATCH_MAX_RECEIVE_COUNT: positiveInt(5),
-    CXONE_SECRET_ID: z.string().min(1),
-    CXONE_TARGET: z.enum(['admin', 'campaign-agents']).default('admin'),
-    CXONE_API_VERSION: z
-      .string()
-      .regex(/^v\d+\.\d+$/)
-      .default('v30.0'),
-    CXONE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
+    CXONE_SECRET_ID: z.string().check(z.minLength(1)),
+    CXONE_TARGET: z._default(z.enum(['admin', 'campaign-agents']), 'admin'),
+    CXONE_API_VERSION: z._default(z.string().check(z.regex(/^v\d+\.\d+$/)), 'v30.0'),
+    CXONE_RATE_LIMIT_PER_SECOND: z._default(z.coerce.number().check(z.positive()), 10),
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
     DISPATCH_RETRY_BASE_SECONDS: positiveInt(5),
   }),

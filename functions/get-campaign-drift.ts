@@ -13,10 +13,10 @@ import { problemErrors } from '../lib/http/middlewares.ts';
 import { problemOf } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { CxoneEnv, PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
-const env = parseEnv(TableEnv.extend(PoliciesEnv.shape).extend(CxoneEnv.shape));
+const env = parseEnv(extendEnv(TableEnv, { ...PoliciesEnv.shape, ...CxoneEnv.shape }));
 const logger = createLogger();
 const dynamo = new DynamoDBClient({});
 const cxone = createCxoneClient({
