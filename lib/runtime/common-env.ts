@@ -1,5 +1,11 @@
 import * as z from 'zod/mini';
-import { MAX_POLICY_CACHE_SECONDS } from '../adapters/cached-policies.ts';
+
+/**
+ * The most a function may lag behind a policy change; POLICY_CACHE_SECONDS may only shorten it. Defined here, not
+ * in the policy cache (lib/adapters/cached-policies.ts re-exports it), so that parsing the environment at init does
+ * not import the policy store and its schemas.
+ */
+export const MAX_POLICY_CACHE_SECONDS = 30;
 
 // zod/mini: these are parsed at init (see lib/runtime/env.ts); extend them with extendEnv.
 export const TableEnv = z.object({ TABLE_NAME: z.string().check(z.minLength(1)) });
