@@ -1,7 +1,7 @@
 // Where a handler bundle's bytes come from, by package group: the likely cause when module init is slow (init
-// time follows the amount of JavaScript to parse and evaluate). Builds with the options of serverless.yml's
-// custom.esbuild, in memory.
-import { build } from 'esbuild';
+// time follows the amount of JavaScript evaluated at import). Builds in memory, with the deployed bundles' esbuild
+// options when given (floor.ts reads them from the package), else with the equivalent defaults below.
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 const PROJECT_ROOT = new URL('..', import.meta.url).pathname;
 
@@ -25,16 +25,35 @@ export interface BundleComposition {
   groups: { group: string; bytes: number }[];
 }
 
-export async function bundleComposition(handlerFile: string): Promise<BundleComposition> {
+/** Bytes in the output per package group, from one output's metafile inputs. */
+export function groupBytes(inputs: Metafile['outputs'][string]['inputs']): Map<string, number> {
+  const bytes = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
+    const group = groupOf(input);
+    bytes.set(group, (bytes.get(group) ?? 0) + bytesInOutput);
+  }
+  return bytes;
+}
+
+const DEFAULT_OPTIONS: BuildOptions = {
+  bundle: true,
+  minify: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+};
+
+export async function bundleComposition(
+  handlerFile: string,
+  options: BuildOptions = DEFAULT_OPTIONS,
+): Promise<BundleComposition> {
+  const { plugins: _plugins, outExtension: _outExtension, ...rest } = options;
   const result = await build({
+    ...rest,
+    sourcemap: false,
     entryPoints: [handlerFile],
     absWorkingDir: PROJECT_ROOT,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
     metafile: true,
     write: false,
     outdir: 'out',
@@ -42,13 +61,10 @@ export async function bundleComposition(handlerFile: string): Promise<BundleComp
   });
   const output = Object.values(result.metafile.outputs).find((out) => out.entryPoint);
   if (!output) throw new Error(`esbuild produced no entry output for ${handlerFile}`);
-  const bytes = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const group = groupOf(input);
-    bytes.set(group, (bytes.get(group) ?? 0) + bytesInOutput);
-  }
   return {
     bytes: output.bytes,
-    groups: [...bytes].map(([group, size]) => ({ group, bytes: size })).sort((a, b) => b.bytes - a.bytes),
+    groups: [...groupBytes(output.inputs)]
+      .map(([group, size]) => ({ group, bytes: size }))
+      .sort((a, b) => b.bytes - a.bytes),
   };
 }

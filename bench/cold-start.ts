@@ -1,11 +1,14 @@
 // §2 Cold start, per function: the zipped artifact `serverless package` produces, and module-init time = the time
 // to import() the bundled handler in a fresh Node process (with config/ beside it and the function's own
-// environment), minus the same for an empty module. Processes of all functions are interleaved round by round.
+// environment), minus the same for an empty module, beside the same for the function's floor bundle (floor.ts).
+// Every function, its floor and the empty module are probed once per round, in an order that rotates each round.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { bundleComposition } from './bundle-composition.ts';
+import { buildFloor, deployedBuildOptions, type SdkClient, ZOD_PROBE } from './floor.ts';
 import { median } from './stats.ts';
 import { zipEntries } from './zip.ts';
 
@@ -25,6 +28,8 @@ export interface PackagedFunction {
   /** serverless.yml key, e.g. dispatchAssignments. */
   key: string;
   handlerFile: string;
+  /** The handler's TypeScript source, relative to the project (functions/<name>.ts). */
+  sourceFile: string;
   memoryMb: number;
   zipBytes: number;
   /** Environment variables as deployed; CloudFormation references replaced by dummy values. */
@@ -35,6 +40,8 @@ export interface PackagedFunction {
 
 export interface PackagedService {
   dir: string;
+  /** The `serverless package` output (zips, templates, serverless-state.json). */
+  packageDir: string;
   functions: PackagedFunction[];
 }
 
@@ -44,11 +51,32 @@ export interface ColdStartResult {
   zipBytes: number;
   /** Median over rounds of (import time − the round's empty-module import), as deployed (serverless.yml's NODE_OPTIONS). */
   initMs: number;
-  /** The same without --enable-source-maps. */
-  initMsWithoutSourceMaps: number;
+  /** The same for the function's floor bundle. */
+  floorMs: number;
+  /** Median over rounds of (function init ÷ floor init), both from the same round. */
+  ratio: number;
   /** Fastest import minus fastest empty import, as deployed: what the machine gives when it is least busy. */
   initMsBest: number;
-  processes: number;
+  floorMsBest: number;
+  /** What the floor constructs at module scope (the function's own SDK clients). */
+  floorClients: SdkClient[];
+  /** Minified bytes the function's bundle holds beyond its floor, per package group, largest first. */
+  beyondFloor: { group: string; bytes: number }[];
+  rounds: number;
+}
+
+/** Classic zod alone on top of one function's floor (floor.ts ZOD_PROBE), timed in the same rounds. */
+export interface ZodProbeResult {
+  key: string;
+  /** Median over rounds of (floor + zod) ÷ floor. */
+  ratio: number;
+  ms: number;
+  floorMs: number;
+}
+
+export interface ColdStartRun {
+  functions: ColdStartResult[];
+  zodProbe: ZodProbeResult;
 }
 
 /** Variables that could reach a real AWS account: never passed to `serverless package`. */
@@ -73,9 +101,13 @@ interface CfnFunction {
 function dummyValue(name: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (name === 'TABLE_NAME') return 'cxone-assignments-bench-AssignmentsTable-0123456789AB';
-  if (name.endsWith('_QUEUE_URL')) {
-    const queue = name === 'DISPATCH_QUEUE_URL' ? 'dispatch.fifo' : 'wfm-events';
-    return `https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-bench-${queue}`;
+  if (name.endsWith('_QUEUE_URL') || name.endsWith('_DLQ_URL')) {
+    const queue = name.slice(0, name.lastIndexOf('_URL')).toLowerCase().replaceAll('_', '-');
+    const fifo = name === 'DISPATCH_QUEUE_URL' ? '.fifo' : '';
+    return `https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-bench-${queue}${fifo}`;
+  }
+  if (name.endsWith('_KEY_ID')) {
+    return 'arn:aws:kms:us-east-1:123456789012:key/0123abcd-01ab-23cd-45ef-0123456789ab';
   }
   if (name.endsWith('_SECRET_ID')) {
     return `arn:aws:secretsmanager:us-east-1:123456789012:secret:cxone-assignments/bench/${name.toLowerCase()}-AbCdEf`;
@@ -121,10 +153,12 @@ export async function packageService(log: (line: string) => void): Promise<Packa
       await writeFile(target, entry.read());
     }
     const handler = resource.Properties.Handler;
+    const sourceFile = `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
     const variables = resource.Properties.Environment?.Variables ?? {};
     functions.push({
       key,
       handlerFile: join(taskRoot, `${handler.slice(0, handler.lastIndexOf('.'))}.mjs`),
+      sourceFile,
       memoryMb: resource.Properties.MemorySize ?? 1024,
       zipBytes: zip.length,
       environment: Object.fromEntries(
@@ -133,7 +167,7 @@ export async function packageService(log: (line: string) => void): Promise<Packa
       taskRoot,
     });
   }
-  return { dir, functions };
+  return { dir, packageDir: out, functions };
 }
 
 /** What the Lambda runtime sets besides the function's variables (no credentials: init makes no AWS call). */
@@ -171,47 +205,100 @@ async function probe(file: string, cwd: string, env: Record<string, string>): Pr
   return result.importMs;
 }
 
+interface Target {
+  id: string;
+  file: string;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** `items` rotated left by `by` places: each round starts with a different probe. */
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = items.length === 0 ? 0 : by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
 export async function measureColdStarts(
   service: PackagedService,
   rounds: number,
   log: (line: string) => void,
-): Promise<ColdStartResult[]> {
+): Promise<ColdStartRun> {
   const emptyDir = join(service.dir, 'task', 'empty');
   const emptyFile = join(emptyDir, 'empty.mjs');
   await mkdir(emptyDir, { recursive: true });
   await writeFile(emptyFile, 'export const handler = async () => ({});\n');
 
-  const targets = [undefined, ...service.functions];
-  const samples = new Map<string, { maps: number[]; noMaps: number[] }>();
-  for (const fn of targets) samples.set(fn?.key ?? 'empty', { maps: [], noMaps: [] });
+  const floorDir = join(service.dir, 'task', 'floor');
+  await mkdir(floorDir, { recursive: true });
+  const options = await deployedBuildOptions(service.packageDir);
+  const floors = new Map<string, Awaited<ReturnType<typeof buildFloor>>>();
+  for (const fn of service.functions)
+    floors.set(fn.key, await buildFloor(fn.key, fn.sourceFile, options, floorDir));
+  log(`built ${floors.size} floor bundles`);
+  // The probe sits on the smallest floor (fewest SDK clients), where zod's share is the largest.
+  const probeFn = [...service.functions].sort(
+    (a, b) => clientCount(floors.get(a.key)!.clients) - clientCount(floors.get(b.key)!.clients),
+  )[0];
+  if (!probeFn) throw new ProbeError('the package holds no function');
+  const zodFloor = await buildFloor(probeFn.key, probeFn.sourceFile, options, floorDir, {
+    name: 'floor-zod',
+    extra: ZOD_PROBE,
+  });
+
+  // A function and its floor run back to back (which one first alternates), the pairs in a rotating order.
+  const pairs: Target[][] = service.functions.map((fn) => [
+    { id: fn.key, file: fn.handlerFile, cwd: fn.taskRoot, env: lambdaEnv(fn, true) },
+    { id: `floor:${fn.key}`, file: floors.get(fn.key)!.file, cwd: floorDir, env: lambdaEnv(fn, true) },
+  ]);
+  pairs.push([{ id: 'empty', file: emptyFile, cwd: emptyDir, env: lambdaEnv(undefined, true) }]);
+  pairs.push([{ id: 'floor-zod', file: zodFloor.file, cwd: floorDir, env: lambdaEnv(probeFn, true) }]);
+  const samples = new Map<string, number[]>();
+  for (const pair of pairs) for (const target of pair) samples.set(target.id, []);
   for (let round = 0; round < rounds; round++) {
     log(`cold start round ${round + 1}/${rounds}`);
-    for (const fn of targets) {
-      const entry = samples.get(fn?.key ?? 'empty')!;
-      const file = fn?.handlerFile ?? emptyFile;
-      const cwd = fn?.taskRoot ?? emptyDir;
-      // Alternate which mode goes first so neither always follows the other.
-      const modes = round % 2 === 0 ? [true, false] : [false, true];
-      for (const withMaps of modes) {
-        const ms = await probe(file, cwd, lambdaEnv(fn, withMaps));
-        (withMaps ? entry.maps : entry.noMaps).push(ms);
+    for (const pair of rotate(pairs, round)) {
+      for (const target of round % 2 === 0 ? pair : [...pair].reverse()) {
+        samples.get(target.id)!.push(await probe(target.file, target.cwd, target.env));
       }
     }
   }
   const empty = samples.get('empty')!;
-  // Each round's import minus the same round's empty import: pairs measured seconds apart share the machine's load.
-  const paired = (mine: number[], baseline: number[]) =>
-    median(mine.map((ms, round) => ms - (baseline[round] as number)));
-  return service.functions.map((fn) => {
-    const entry = samples.get(fn.key)!;
-    return {
+  // Each round's import minus the same round's empty import: probes seconds apart share the machine's load.
+  const net = (ms: number[]) => ms.map((value, round) => value - (empty[round] as number));
+  const results: ColdStartResult[] = [];
+  for (const fn of service.functions) {
+    const mine = net(samples.get(fn.key)!);
+    const floor = net(samples.get(`floor:${fn.key}`)!);
+    const floorBundle = floors.get(fn.key)!;
+    const composition = await bundleComposition(fn.sourceFile, options);
+    results.push({
       key: fn.key,
       memoryMb: fn.memoryMb,
       zipBytes: fn.zipBytes,
-      initMs: paired(entry.maps, empty.maps),
-      initMsWithoutSourceMaps: paired(entry.noMaps, empty.noMaps),
-      initMsBest: Math.min(...entry.maps) - Math.min(...empty.maps),
-      processes: entry.maps.length + entry.noMaps.length,
-    };
-  });
+      initMs: median(mine),
+      floorMs: median(floor),
+      ratio: median(mine.map((ms, round) => ms / (floor[round] as number))),
+      initMsBest: Math.min(...samples.get(fn.key)!) - Math.min(...empty),
+      floorMsBest: Math.min(...samples.get(`floor:${fn.key}`)!) - Math.min(...empty),
+      floorClients: floorBundle.clients,
+      beyondFloor: composition.groups
+        .map(({ group, bytes }) => ({ group, bytes: bytes - (floorBundle.groups.get(group) ?? 0) }))
+        .filter(({ bytes }) => bytes > 512)
+        .sort((a, b) => b.bytes - a.bytes),
+      rounds,
+    });
+  }
+  const probeFloor = net(samples.get(`floor:${probeFn.key}`)!);
+  const withZod = net(samples.get('floor-zod')!);
+  return {
+    functions: results,
+    zodProbe: {
+      key: probeFn.key,
+      ratio: median(withZod.map((ms, round) => ms / (probeFloor[round] as number))),
+      ms: median(withZod),
+      floorMs: median(probeFloor),
+    },
+  };
 }
+
+const clientCount = (clients: SdkClient[]) => clients.reduce((sum, c) => sum + c.count, 0);

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
 import { CxoneSkillReader } from '../lib/adapters/cxone-skill-reader.ts';
@@ -18,14 +18,17 @@ import { CampaignDueMessageSchema } from '../lib/app/campaign-schedule.ts';
 import { createCxoneClient } from '../lib/cxone/client.ts';
 import { CxoneEnv, PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
 import { cxoneRateBudget } from '../lib/runtime/cxone-rate.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
 
 const env = parseEnv(
-  TableEnv.extend(PoliciesEnv.shape)
-    .extend(CxoneEnv.shape)
-    .extend({ DISPATCH_QUEUE_URL: z.string().url(), WFM_QUEUE_URL: z.string().url() }),
+  extendEnv(TableEnv, {
+    ...PoliciesEnv.shape,
+    ...CxoneEnv.shape,
+    DISPATCH_QUEUE_URL: z.url(),
+    WFM_QUEUE_URL: z.url(),
+  }),
 );
 const logger = createLogger();
 const metrics = createMetrics();

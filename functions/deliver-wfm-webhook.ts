@@ -24,7 +24,7 @@ import { isDelivery, type WfmQueueMessage, WfmQueueMessageSchema } from '../lib/
 import type { WebhookSender } from '../lib/app/webhook-ports.ts';
 import { retryDelaySeconds } from '../lib/retry/redelivery.ts';
 import { positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { PoisonMessageError, parseRecordBody } from '../lib/runtime/sqs-records.ts';
 import { webhookObserver } from '../lib/runtime/webhook-observer.ts';
@@ -35,7 +35,7 @@ import { signingSecretsOf, WfmSigningSecretSchema } from '../lib/wfm/signing.ts'
 import { TargetsSettingSchema } from '../lib/wfm/url-policy.ts';
 
 const env = parseEnv(
-  TableEnv.extend({
+  extendEnv(TableEnv, {
     WFM_QUEUE_URL: z.string().url(),
     WFM_DLQ_URL: z.string().url(),
     WFM_SECRET_ID: z.string().min(1),

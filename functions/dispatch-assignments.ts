@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { CxoneConverger } from '../lib/adapters/cxone-converger.ts';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
@@ -20,39 +20,33 @@ import { RetryLaterError } from '../lib/app/errors.ts';
 import { DispatchMessageSchema } from '../lib/app/messages.ts';
 import { createCxoneClient } from '../lib/cxone/client.ts';
 import { redeliveryDelaySeconds } from '../lib/retry/redelivery.ts';
-import { CxoneRateEnv, PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
+import { CxoneEnv, PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { cxoneRateBudget } from '../lib/runtime/cxone-rate.ts';
 import { cxoneAuthAlarm, dispatchObserver } from '../lib/runtime/dispatch-observer.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { parseRecordBody } from '../lib/runtime/sqs-records.ts';
 
 const env = parseEnv(
-  TableEnv.extend(PoliciesEnv.shape).extend({
-    DISPATCH_QUEUE_URL: z.string().url(),
-    WFM_QUEUE_URL: z.string().url(),
+  extendEnv(TableEnv, {
+    ...PoliciesEnv.shape,
+    DISPATCH_QUEUE_URL: z.url(),
+    WFM_QUEUE_URL: z.url(),
     DISPATCH_MAX_RECEIVE_COUNT: positiveInt(5),
-    CXONE_SECRET_ID: z.string().min(1),
-    CXONE_TARGET: z.enum(['admin', 'campaign-agents']).default('admin'),
-    CXONE_API_VERSION: z
-      .string()
-      .regex(/^v\d+\.\d+$/)
-      .default('v30.0'),
-    CXONE_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(10),
-    SECRETS_MAX_AGE_SECONDS: positiveInt(300),
     DISPATCH_RETRY_BASE_SECONDS: positiveInt(5),
-    ...CxoneRateEnv.shape,
+    ...CxoneEnv.shape,
   }),
 );
 const logger = createLogger();
 const metrics = createMetrics();
-const policies = tablePolicies(new DynamoDBClient({}), env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
+const dynamo = new DynamoDBClient({});
+const policies = tablePolicies(dynamo, env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
 const sqs = new SQSClient({});
 const cxone = createCxoneClient({
   target: env.CXONE_TARGET,
   apiVersion: env.CXONE_API_VERSION,
   rateLimitPerSecond: env.CXONE_RATE_LIMIT_PER_SECOND,
-  sharedBudget: cxoneRateBudget(new DynamoDBClient({}), env, logger, metrics),
+  sharedBudget: cxoneRateBudget(dynamo, env, logger, metrics),
   credentials: createSecretsManagerCredentials({
     secretId: env.CXONE_SECRET_ID,
     target: env.CXONE_TARGET,
@@ -61,7 +55,7 @@ const cxone = createCxoneClient({
   onRetry: (retry) => logger.warn('CXone call retried', { retry }),
 });
 const deps = {
-  store: new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME),
+  store: new DynamoAssignmentStore(dynamo, env.TABLE_NAME),
   converger: new CxoneConverger(cxone, { onAuthFailure: cxoneAuthAlarm(logger, metrics) }),
   wfm: new SqsWfmEventQueue(sqs, env.WFM_QUEUE_URL),
   policyFor: (campaignId: string, minVersion?: number) => policies.policyFor(campaignId, minVersion),
@@ -70,7 +64,7 @@ const deps = {
 };
 /** After each dispatch the campaign's next due instant is stored (the plan it applied changes then). */
 const scheduling = {
-  index: new DynamoScheduleIndex(new DynamoDBClient({}), env.TABLE_NAME),
+  index: new DynamoScheduleIndex(dynamo, env.TABLE_NAME),
   store: deps.store,
   policyFor: deps.policyFor,
   clock: deps.clock,

@@ -9,13 +9,14 @@ import { problemErrors } from '../lib/http/middlewares.ts';
 import { problemOf } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
-const env = parseEnv(TableEnv.extend(PoliciesEnv.shape));
+const env = parseEnv(extendEnv(TableEnv, PoliciesEnv.shape));
 const logger = createLogger();
-const policies = tablePolicies(new DynamoDBClient({}), env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
-const store = new DynamoAssignmentStore(new DynamoDBClient({}), env.TABLE_NAME);
+const dynamo = new DynamoDBClient({});
+const policies = tablePolicies(dynamo, env.TABLE_NAME, env.POLICY_CACHE_SECONDS);
+const store = new DynamoAssignmentStore(dynamo, env.TABLE_NAME);
 
 async function getCampaignAgents(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   const campaignId = event.pathParameters?.campaignId ?? '';

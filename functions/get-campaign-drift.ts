@@ -14,10 +14,10 @@ import { problemOf } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { CxoneEnv, PoliciesEnv, TableEnv } from '../lib/runtime/common-env.ts';
 import { cxoneRateBudget } from '../lib/runtime/cxone-rate.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
-const env = parseEnv(TableEnv.extend(PoliciesEnv.shape).extend(CxoneEnv.shape));
+const env = parseEnv(extendEnv(TableEnv, { ...PoliciesEnv.shape, ...CxoneEnv.shape }));
 const logger = createLogger();
 const dynamo = new DynamoDBClient({});
 const cxone = createCxoneClient({

@@ -2,14 +2,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Health, HealthState } from '../lib/app/api-schemas.ts';
 import { type HttpResponse, json } from '../lib/http/responses.ts';
 import { TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
-const env = parseEnv(TableEnv.extend({ DISPATCH_QUEUE_URL: z.string().url() }));
+const env = parseEnv(extendEnv(TableEnv, { DISPATCH_QUEUE_URL: z.url() }));
 const logger = createLogger();
 const dynamo = new DynamoDBClient({});
 const sqs = new SQSClient({});

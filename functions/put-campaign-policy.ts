@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createSecretsManagerCredentials } from '../lib/adapters/cxone-credentials.ts';
 import { CxoneSkillLookup } from '../lib/adapters/cxone-skill-lookup.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
@@ -21,13 +21,14 @@ import { booleanParam, isProblem } from '../lib/http/query.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { CxoneEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { cxoneRateBudget } from '../lib/runtime/cxone-rate.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
 const env = parseEnv(
-  TableEnv.extend(CxoneEnv.shape).extend({
-    DISPATCH_QUEUE_URL: z.string().url(),
-    WFM_QUEUE_URL: z.string().url(),
+  extendEnv(TableEnv, {
+    ...CxoneEnv.shape,
+    DISPATCH_QUEUE_URL: z.url(),
+    WFM_QUEUE_URL: z.url(),
     MAX_BODY_BYTES: positiveInt(262_144),
   }),
 );

@@ -4,15 +4,15 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoScheduleIndex } from '../lib/adapters/dynamo-schedule-index.ts';
 import { SqsCampaignDueQueue } from '../lib/adapters/sqs-queues.ts';
 import { queueDueCampaigns } from '../lib/app/scheduler.ts';
 import { TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 
-const env = parseEnv(TableEnv.extend({ CAMPAIGNS_DUE_QUEUE_URL: z.string().url() }));
+const env = parseEnv(extendEnv(TableEnv, { CAMPAIGNS_DUE_QUEUE_URL: z.url() }));
 const logger = createLogger();
 const metrics = createMetrics();
 const deps = {

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { tablePolicies } from '../lib/adapters/cached-policies.ts';
 import { DynamoAssignmentStore } from '../lib/adapters/dynamo-assignment-store.ts';
 import { SqsDispatchQueue } from '../lib/adapters/sqs-queues.ts';
@@ -12,12 +12,13 @@ import { bodyLimit, parseJsonBody, problemErrors, requireJsonContentType } from 
 import { problemOf, validationProblem } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { PoliciesEnv, positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
 const env = parseEnv(
-  TableEnv.extend(PoliciesEnv.shape).extend({
-    DISPATCH_QUEUE_URL: z.string().url(),
+  extendEnv(TableEnv, {
+    ...PoliciesEnv.shape,
+    DISPATCH_QUEUE_URL: z.url(),
     MAX_BODY_BYTES: positiveInt(262_144),
   }),
 );

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoEndpointStore } from '../lib/adapters/dynamo-endpoint-store.ts';
 import { DynamoEventLog } from '../lib/adapters/dynamo-event-log.ts';
 import { SqsWfmDeliveryQueue } from '../lib/adapters/sqs-queues.ts';
@@ -14,11 +14,11 @@ import { bodyLimit, parseJsonBody, problemErrors, requireJsonContentType } from 
 import { problemOf, validationProblem } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
 const env = parseEnv(
-  TableEnv.extend({ WFM_QUEUE_URL: z.string().url(), WFM_EVENT_RETENTION_DAYS: positiveInt(14) }),
+  extendEnv(TableEnv, { WFM_QUEUE_URL: z.url(), WFM_EVENT_RETENTION_DAYS: positiveInt(14) }),
 );
 const logger = createLogger();
 const dynamodb = new DynamoDBClient({});

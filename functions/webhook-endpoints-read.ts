@@ -17,10 +17,10 @@ import { problemErrors } from '../lib/http/middlewares.ts';
 import { problemOf, validationProblem } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 
-const env = parseEnv(TableEnv.extend({ WFM_EVENT_RETENTION_DAYS: positiveInt(14) }));
+const env = parseEnv(extendEnv(TableEnv, { WFM_EVENT_RETENTION_DAYS: positiveInt(14) }));
 const logger = createLogger();
 const dynamodb = new DynamoDBClient({});
 const store = new DynamoEndpointStore(dynamodb, env.TABLE_NAME);

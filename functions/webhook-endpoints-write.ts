@@ -20,12 +20,12 @@ import { bodyLimit, parseJsonBody, problemErrors, requireJsonContentType } from 
 import { problemOf, validationProblem } from '../lib/http/problem.ts';
 import { type HttpResponse, json, problemResponse } from '../lib/http/responses.ts';
 import { TableEnv } from '../lib/runtime/common-env.ts';
-import { parseEnv } from '../lib/runtime/env.ts';
+import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger } from '../lib/runtime/observability.ts';
 import { TargetsSettingSchema } from '../lib/wfm/url-policy.ts';
 
 const env = parseEnv(
-  TableEnv.extend({
+  extendEnv(TableEnv, {
     WFM_ENDPOINT_KEY_ID: z.string().min(1),
     WFM_ALLOW_PRIVATE_TARGETS: TargetsSettingSchema,
   }),

@@ -1,10 +1,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PolicySource, PolicyStore, StoredPolicy } from '../app/ports.ts';
 import type { CampaignPolicy } from '../domain/schemas.ts';
+import { MAX_POLICY_CACHE_SECONDS } from '../runtime/common-env.ts';
 import { DynamoPolicyStore } from './dynamo-policy-store.ts';
 
-/** The most a function may lag behind a policy change; POLICY_CACHE_SECONDS may only shorten it. */
-export const MAX_POLICY_CACHE_SECONDS = 30;
+export { MAX_POLICY_CACHE_SECONDS };
 
 interface Entry {
   stored: StoredPolicy | undefined;

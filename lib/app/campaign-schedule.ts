@@ -1,6 +1,7 @@
 // When each campaign is next due: the earlier of the next instant its plan for now can change and its next drift
 // check. The scheduler takes only the campaigns due from an index by this instant (lib/app/scheduler.ts).
-import * as z from 'zod';
+// zod/mini: the scheduler parses these and nothing else, so its init evaluates no classic zod.
+import * as z from 'zod/mini';
 import { driftCheckMinutesOf } from '../domain/drift-policy.ts';
 import { nextPlanChange } from '../domain/next-plan-change.ts';
 import type { Agent, CampaignPolicy } from '../domain/schemas.ts';
@@ -10,17 +11,17 @@ const MINUTE_MS = 60_000;
 
 /** A campaign's entry in the due index. */
 export const CampaignScheduleSchema = z.strictObject({
-  campaignId: z.string().min(1),
+  campaignId: z.string().check(z.minLength(1)),
   /** The instant the campaign is next due (ISO 8601, UTC). */
   dueAt: z.iso.datetime(),
   /** The minute of the last drift check (or of the first scheduling): the next one is driftCheckMinutes later. */
-  lastDriftCheckAt: z.iso.datetime().optional(),
+  lastDriftCheckAt: z.optional(z.iso.datetime()),
 });
 export type CampaignSchedule = z.infer<typeof CampaignScheduleSchema>;
 
 /** One message per due campaign on the campaigns-due queue. */
 export const CampaignDueMessageSchema = z.strictObject({
-  campaignId: z.string().min(1),
+  campaignId: z.string().check(z.minLength(1)),
   dueAt: z.iso.datetime(),
 });
 export type CampaignDueMessage = z.infer<typeof CampaignDueMessageSchema>;

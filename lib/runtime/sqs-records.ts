@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A message no redelivery can make readable: it fails until SQS moves it to the DLQ. */
 export class PoisonMessageError extends Error {
@@ -18,7 +18,7 @@ export class PoisonMessageError extends Error {
  * The record's JSON body as `schema` reads it, or a PoisonMessageError whose reason is `not JSON` or the first
  * schema issue with its path (e.g. `assignmentId: Invalid input: expected string, received number`).
  */
-export function parseRecordBody<S extends z.ZodType>(
+export function parseRecordBody<S extends z.core.$ZodType>(
   record: Pick<SQSRecord, 'messageId' | 'body'>,
   schema: S,
 ): z.output<S> {
@@ -28,7 +28,8 @@ export function parseRecordBody<S extends z.ZodType>(
   } catch {
     throw new PoisonMessageError(record.messageId, 'not JSON');
   }
-  const parsed = schema.safeParse(body);
+  // The functional form reads classic and zod/mini schemas alike.
+  const parsed = z.safeParse(schema, body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const path = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
