@@ -58,7 +58,7 @@ export interface ColdStartResult {
   /** Fastest import minus fastest empty import, as deployed: what the machine gives when it is least busy. */
   initMsBest: number;
   floorMsBest: number;
-  /** What the floor constructs at module scope (the function's own SDK clients). */
+  /** The floor's SDK clients: built at module scope as the function builds them, or imported only (`count` 0). */
   floorClients: SdkClient[];
   /** Minified bytes the function's bundle holds beyond its floor, per package group, largest first. */
   beyondFloor: { group: string; bytes: number }[];

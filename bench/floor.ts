@@ -4,7 +4,7 @@
 // the esbuild options `serverless package` resolved for the deployed bundles (custom.esbuild of the service, read
 // back from the package's serverless-state.json), plugins included, so the two differ only in what they import.
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { groupBytes } from './bundle-composition.ts';
 
@@ -88,14 +88,43 @@ export function sdkClientsOf(source: string): SdkClient[] {
   return clients;
 }
 
-/** The floor entry's TypeScript source for a handler with these clients. */
+/**
+ * The SDK clients the project files a handler imports (transitively, lib/ and functions/ only) construct, which the
+ * handler itself does not: their packages are in its bundle and evaluated at init even when the client is built at
+ * first use (the dispatcher's Secrets Manager client), so the floor imports them too, with `count: 0` (not built).
+ */
+export async function importedSdkClients(handlerSourceFile: string, own: SdkClient[]): Promise<SdkClient[]> {
+  const seen = new Set<string>();
+  const found = new Map<string, SdkClient>();
+  const visit = async (file: string, isHandler: boolean): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = await readFile(join(PROJECT_ROOT, file), 'utf8');
+    if (!isHandler) {
+      for (const client of sdkClientsOf(source)) found.set(client.name, { ...client, count: 0 });
+    }
+    for (const [, spec = ''] of source.matchAll(/from\s*'(\.{1,2}\/[^']+\.ts)'/g)) {
+      const next = join(dirname(file), spec);
+      if (/^(lib|functions)\//.test(next)) await visit(next, false);
+    }
+  };
+  await visit(handlerSourceFile, true);
+  const ownNames = new Set(own.map((client) => client.name));
+  return [...found.values()].filter((client) => !ownNames.has(client.name));
+}
+
+/** The floor entry's TypeScript source for a handler with these clients (`count: 0`: imported, not built). */
 export function floorSource(clients: SdkClient[]): string {
+  const importedOnly = clients.filter((c) => c.count === 0);
   const lines = [
     "import { Logger } from '@aws-lambda-powertools/logger';",
     "import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';",
     "import middy from '@middy/core';",
     ...clients.map((c) => `import { ${c.name} } from '${c.pkg}';`),
     "const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'cxone-assignments' });",
+    ...(importedOnly.length > 0
+      ? [`export const builtAtFirstUse = [${importedOnly.map((c) => c.name).join(', ')}];`]
+      : []),
     'export const clients = [',
     ...clients.flatMap((c) => Array.from({ length: c.count }, () => `  new ${c.name}(${c.args}),`)),
     '];',
@@ -131,7 +160,8 @@ export async function buildFloor(
   outdir: string,
   variant: { name: string; extra: string } = { name: 'floor', extra: '' },
 ): Promise<FloorBundle> {
-  const clients = sdkClientsOf(await readFile(join(PROJECT_ROOT, handlerSourceFile), 'utf8'));
+  const own = sdkClientsOf(await readFile(join(PROJECT_ROOT, handlerSourceFile), 'utf8'));
+  const clients = [...own, ...(await importedSdkClients(handlerSourceFile, own))];
   const { outExtension, ...rest } = options;
   const result = await build({
     ...rest,

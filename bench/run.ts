@@ -122,7 +122,9 @@ function validationRows(results: ValidationResult[]): Row[] {
 function coldStartRows({ functions, zodProbe }: ColdStartRun): Row[] {
   const kib = (bytes: number) => (bytes / 1024).toFixed(0);
   const rows = functions.flatMap((r): Row[] => {
-    const clients = r.floorClients.map((c) => (c.count > 1 ? `${c.count} × ${c.name}` : c.name)).join(' + ');
+    const clients = r.floorClients
+      .map((c) => (c.count > 1 ? `${c.count} × ${c.name}` : c.count === 0 ? `${c.name} (imported)` : c.name))
+      .join(' + ');
     const beyond = r.beyondFloor.map((g) => `${g.group} ${kib(g.bytes)}`).join(', ');
     return [
       {

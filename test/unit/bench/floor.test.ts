@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { FloorError, floorSource, sdkClientsOf } from '../../../bench/floor.ts';
+import { FloorError, floorSource, importedSdkClients, sdkClientsOf } from '../../../bench/floor.ts';
 
 describe('the floor bundle of §2', () => {
   it('takes the SDK clients a handler constructs, how often and with which arguments', () => {
@@ -39,5 +40,29 @@ describe('the floor bundle of §2', () => {
     expect(source).toMatch(
       /export const handler = middy\(async \(\) => \(\{\}\)\)\.use\(injectLambdaContext\(logger/,
     );
+  });
+});
+
+describe('importedSdkClients', () => {
+  it('finds the Secrets Manager client the dispatcher builds at first use in an adapter, not the ones it builds itself', async () => {
+    const own = sdkClientsOf(await readFile('functions/dispatch-assignments.ts', 'utf8'));
+    const imported = await importedSdkClients('functions/dispatch-assignments.ts', own);
+    expect(imported).toEqual([
+      { name: 'SecretsManagerClient', pkg: '@aws-sdk/client-secrets-manager', args: '{}', count: 0 },
+    ]);
+  });
+
+  it('finds none for a handler whose imports build no client', async () => {
+    const own = sdkClientsOf(await readFile('functions/get-assignment.ts', 'utf8'));
+    expect(await importedSdkClients('functions/get-assignment.ts', own)).toEqual([]);
+  });
+
+  it('imports a client built at first use without constructing it', () => {
+    const source = floorSource([
+      { name: 'SecretsManagerClient', pkg: '@aws-sdk/client-secrets-manager', args: '{}', count: 0 },
+    ]);
+    expect(source).toContain("import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';");
+    expect(source).toContain('export const builtAtFirstUse = [SecretsManagerClient];');
+    expect(source).not.toContain('new SecretsManagerClient(');
   });
 });
