@@ -1,32 +1,39 @@
 // How a campaign's CXone skill differs from the plan for now, within what the campaign owns of it.
-import * as z from 'zod';
 import { type MembershipScope, unlistedMayHold } from './membership.ts';
 import { compareUserIds } from './planner.ts';
 import { MAX_CXONE_PROFICIENCY } from './schemas.ts';
 import type { SkillAssignment, SkillMember } from './types.ts';
+import * as z from './zod.ts';
 
-export const DriftKindSchema = z.enum(['missing', 'unexpected', 'changed']).meta({ id: 'DriftKind' });
+export const DriftKindSchema = z.withMeta(z.enum(['missing', 'unexpected', 'changed']), { id: 'DriftKind' });
 export type DriftKind = z.infer<typeof DriftKindSchema>;
 
 const MemberStateSchema = z.strictObject({
   isActive: z.boolean(),
-  proficiency: z.int().min(1).max(MAX_CXONE_PROFICIENCY),
+  proficiency: z.int().check(z.minimum(1), z.maximum(MAX_CXONE_PROFICIENCY)),
 });
 
-export const DriftDifferenceSchema = z
-  .strictObject({
+export const DriftDifferenceSchema = z.withMeta(
+  z.strictObject({
     userId: z.string(),
-    agentId: z.int().optional().meta({ description: 'CXone’s agentId, where the read listed the member.' }),
+    agentId: z.withMeta(z.optional(z.int()), {
+      description: 'CXone’s agentId, where the read listed the member.',
+    }),
     kind: DriftKindSchema,
-    expected: MemberStateSchema.optional().meta({ description: 'As planned now (missing, changed).' }),
-    actual: MemberStateSchema.optional().meta({ description: 'As CXone holds it (unexpected, changed).' }),
-  })
-  .meta({
+    expected: z.withMeta(z.optional(MemberStateSchema), {
+      description: 'As planned now (missing, changed).',
+    }),
+    actual: z.withMeta(z.optional(MemberStateSchema), {
+      description: 'As CXone holds it (unexpected, changed).',
+    }),
+  }),
+  {
     id: 'DriftDifference',
     description:
       '`missing`: planned, not on the skill; `unexpected`: on the skill and not planned (in managed membership only ' +
       'agents the service manages count); `changed`: another isActive or proficiency than planned.',
-  });
+  },
+);
 export type DriftDifference = z.infer<typeof DriftDifferenceSchema>;
 
 export interface SkillDriftInput {

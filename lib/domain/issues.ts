@@ -1,7 +1,8 @@
 // Zod issues as the domain's plain validation issues `{ path, code, message }`: readable paths and messages, and the
 // codes our refinements attach (schemas.ts, validate.ts).
-import type { z } from 'zod';
+
 import type { ValidationIssue } from './types.ts';
+import type * as z from './zod.ts';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

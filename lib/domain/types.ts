@@ -1,12 +1,13 @@
 // The types the planner, differ, validation and CXone client exchange. Those with a zod schema in schemas.ts are
 // inferred from it, as are the payload types there (Agent, Submission, CampaignPolicy).
-import type * as z from 'zod';
+
 import type {
   AgentPlanSchema,
   SkillAssignmentSchema,
   SkillMemberSchema,
   ValidationIssueSchema,
 } from './schemas.ts';
+import type * as z from './zod.ts';
 
 /** What one agent should look like on the campaign's CXone skill; proficiency is 1 (best) … 5. */
 export type SkillAssignment = z.infer<typeof SkillAssignmentSchema>;

@@ -1,5 +1,5 @@
 // The domain's words, each defined once as a zod enum; the TypeScript types are inferred from them.
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /**
  * Why the planner made an agent active now or not (the first rule that applies; see planner.ts).
@@ -15,7 +15,7 @@ export const PlanReasonSchema = z
     'dropped_capacity_conflict',
     'policy_violation',
   ])
-  .meta({ id: 'PlanReason', description: 'Why an agent is active now or not.' });
+  .register(z.globalRegistry, { id: 'PlanReason', description: 'Why an agent is active now or not.' });
 export type PlanReason = z.infer<typeof PlanReasonSchema>;
 
 /**

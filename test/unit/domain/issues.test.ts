@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { formatIssuePath, toValidationIssues } from '../../../lib/domain/issues.ts';
 import { SubmissionSchema } from '../../../lib/domain/schemas.ts';
+import * as z from '../../../lib/domain/zod.ts';
 
 describe('formatIssuePath', () => {
   it('joins keys with dots and indexes with brackets', () => {

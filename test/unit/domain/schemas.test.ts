@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { toValidationIssues } from '../../../lib/domain/issues.ts';
 import {
   AgentSchema,
@@ -11,9 +10,10 @@ import {
   TimeOfDaySchema,
   TimeZoneSchema,
 } from '../../../lib/domain/schemas.ts';
+import * as z from '../../../lib/domain/zod.ts';
 import { agent, POLICY } from '../../support/fixtures.ts';
 
-function errorsOf(schema: z.ZodType, value: unknown) {
+function errorsOf(schema: z.ZodMiniType, value: unknown) {
   const result = schema.safeParse(value);
   return result.success
     ? []
