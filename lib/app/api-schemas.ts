@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { AgentPlanSchema, SkillMemberSchema } from '../domain/schemas.ts';
 import { MembershipModeSchema } from '../domain/vocabulary.ts';
+import * as z from '../domain/zod.ts';
 import {
   AssignmentLatencySchema,
   AssignmentRecordSchema,
@@ -14,31 +14,33 @@ import {
 
 const record = AssignmentRecordSchema.shape;
 
-export const AcceptedSchema = z
-  .strictObject({
+export const AcceptedSchema = z.withMeta(
+  z.strictObject({
     assignmentId: record.assignmentId,
     campaignId: record.campaignId,
     status: z.literal('queued'),
     agents: record.agentsRequested,
-  })
-  .meta({ id: 'Accepted', description: 'The desired state is stored and queued for CXone.' });
+  }),
+  { id: 'Accepted', description: 'The desired state is stored and queued for CXone.' },
+);
 export type Accepted = z.infer<typeof AcceptedSchema>;
 
-export const PlanResponseSchema = z
-  .strictObject({
+export const PlanResponseSchema = z.withMeta(
+  z.strictObject({
     campaignId: z.string(),
     evaluatedAt: z.iso.datetime(),
     agents: z.array(AgentPlanSchema),
-  })
-  .meta({
+  }),
+  {
     id: 'Plan',
     description: 'Dry run: what applying this desired state now would do; nothing is stored.',
-  });
+  },
+);
 export type PlanResponse = z.infer<typeof PlanResponseSchema>;
 
 /** The public view of an assignment: no internal bookkeeping such as pending events. */
-export const AssignmentViewSchema = z
-  .strictObject({
+export const AssignmentViewSchema = z.withMeta(
+  z.strictObject({
     assignmentId: record.assignmentId,
     campaignId: record.campaignId,
     kind: record.kind,
@@ -46,20 +48,21 @@ export const AssignmentViewSchema = z
     submittedAt: record.submittedAt,
     updatedAt: record.updatedAt,
     agentsRequested: record.agentsRequested,
-    result: AssignmentResultSchema.meta({ id: 'AssignmentResult' }).optional(),
+    result: z.optional(z.withMeta(AssignmentResultSchema, { id: 'AssignmentResult' })),
     latencyMs: record.latencyMs,
-    latency: AssignmentLatencySchema.meta({ id: 'AssignmentLatency' }).optional(),
+    latency: z.optional(z.withMeta(AssignmentLatencySchema, { id: 'AssignmentLatency' })),
     error: record.error,
-  })
-  .meta({ id: 'Assignment' });
+  }),
+  { id: 'Assignment' },
+);
 export type AssignmentView = z.infer<typeof AssignmentViewSchema>;
 
 const campaign = CampaignStateSchema.shape;
 
-export const CampaignAgentsViewSchema = z
-  .strictObject({
+export const CampaignAgentsViewSchema = z.withMeta(
+  z.strictObject({
     campaignId: campaign.campaignId,
-    membership: MembershipModeSchema.meta({
+    membership: z.withMeta(MembershipModeSchema, {
       description: 'The campaign policy’s membership: who owns the members of its CXone skill.',
     }),
     desired: campaign.desired,
@@ -67,32 +70,34 @@ export const CampaignAgentsViewSchema = z
     /** Status and updatedAt are missing while the latest assignment's record is not readable yet. */
     latestAssignment: z.strictObject({
       assignmentId: record.assignmentId,
-      status: record.status.optional(),
-      updatedAt: record.updatedAt.optional(),
+      status: z.optional(record.status),
+      updatedAt: z.optional(record.updatedAt),
     }),
     lastApplied: campaign.lastApplied,
-    foreignAgents: z.array(SkillMemberSchema).meta({
+    foreignAgents: z.withMeta(z.array(SkillMemberSchema), {
       description:
         'Members of the campaign’s CXone skill that are not the campaign’s (neither in its desired states nor put ' +
         'there by the service), as the last converge read them — not a live read of CXone. Under managed ' +
         'membership the service leaves them as they are; under exclusive membership it removes them, so any listed ' +
         'here are ones CXone did not remove. Empty before the first converge.',
     }),
-  })
-  .meta({
+  }),
+  {
     id: 'CampaignAgents',
     description:
       'The desired state, what was last applied to CXone, and the members of the skill the campaign does not own.',
-  });
+  },
+);
 export type CampaignAgentsView = z.infer<typeof CampaignAgentsViewSchema>;
 
 const HealthStateSchema = z.enum(['ok', 'unavailable']);
 export type HealthState = z.infer<typeof HealthStateSchema>;
 
-export const HealthSchema = z
-  .strictObject({
+export const HealthSchema = z.withMeta(
+  z.strictObject({
     status: HealthStateSchema,
-    checks: z.record(z.string(), HealthStateSchema).optional(),
-  })
-  .meta({ id: 'Health' });
+    checks: z.optional(z.record(z.string(), HealthStateSchema)),
+  }),
+  { id: 'Health' },
+);
 export type Health = z.infer<typeof HealthSchema>;

@@ -1,18 +1,22 @@
 // The drift check's report (the answer of GET /campaigns/{campaignId}/drift) and what a check did about it.
-import * as z from 'zod';
-import { DriftDifferenceSchema } from '../domain/drift.ts';
 
-export const DriftReportSchema = z
-  .strictObject({
+import { DriftDifferenceSchema } from '../domain/drift.ts';
+import * as z from '../domain/zod.ts';
+
+export const DriftReportSchema = z.withMeta(
+  z.strictObject({
     campaignId: z.string(),
     checkedAt: z.iso.datetime(),
-    inSync: z.boolean().meta({ description: 'No difference (members hidden from the access key aside).' }),
+    inSync: z.withMeta(z.boolean(), {
+      description: 'No difference (members hidden from the access key aside).',
+    }),
     differences: z.array(DriftDifferenceSchema),
-    hiddenAgents: z.int().min(0).meta({
+    hiddenAgents: z.withMeta(z.int().check(z.minimum(0)), {
       description: 'Members of the skill CXone did not show the access key: they could not be compared.',
     }),
-  })
-  .meta({ id: 'DriftReport', description: 'The campaign’s CXone skill compared with the plan for now.' });
+  }),
+  { id: 'DriftReport', description: 'The campaign’s CXone skill compared with the plan for now.' },
+);
 export type DriftReport = z.infer<typeof DriftReportSchema>;
 
 /** What an acting check did about a difference. */

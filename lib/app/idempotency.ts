@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 
 /** The `Idempotency-Key` request header: 1–255 visible ASCII characters. */
 export const IdempotencyKeySchema = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/);
+  .check(z.minLength(1), z.maxLength(255), z.regex(/^[\x21-\x7e]+$/));
 
 /** How long a claimed Idempotency-Key may stay un-enqueued before a retry takes the submission over. */
 export const IDEMPOTENCY_TAKEOVER_MS = 30_000;

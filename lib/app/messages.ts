@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 import { AssignmentKindSchema } from './vocabulary.ts';
 
 /** The body of a message on the FIFO dispatch queue; the desired state itself stays in the table. */
 export const DispatchMessageSchema = z.strictObject({
-  assignmentId: z.string().min(1),
-  campaignId: z.string().min(1),
+  assignmentId: z.string().check(z.minLength(1)),
+  campaignId: z.string().check(z.minLength(1)),
   kind: AssignmentKindSchema,
   enqueuedAt: z.iso.datetime(),
 });

@@ -1,15 +1,17 @@
 // The application's words, each defined once as a zod enum; the TypeScript types are inferred from them. The WFM
 // event types are built from them in lib/wfm/cloudevents.ts.
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 
 /** Where an assignment is: `queued` and `dispatching` while it is being applied, any other status is final. */
-export const AssignmentStatusSchema = z
-  .enum(['queued', 'dispatching', 'applied', 'partially_applied', 'rejected', 'failed', 'superseded'])
-  .meta({ id: 'AssignmentStatus' });
+const FINAL_STATUSES = ['applied', 'partially_applied', 'rejected', 'failed', 'superseded'] as const;
+
+export const AssignmentStatusSchema = z.withMeta(z.enum(['queued', 'dispatching', ...FINAL_STATUSES]), {
+  id: 'AssignmentStatus',
+});
 export type AssignmentStatus = z.infer<typeof AssignmentStatusSchema>;
 
 /** The statuses an assignment ends in; each is written once and produces the assignment's WFM events. */
-export const FinalStatusSchema = AssignmentStatusSchema.exclude(['queued', 'dispatching']);
+export const FinalStatusSchema = z.enum(FINAL_STATUSES);
 export type FinalStatus = z.infer<typeof FinalStatusSchema>;
 
 export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
@@ -20,9 +22,12 @@ export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
  * What made an assignment: a `submission` of the API, a scheduled `rebalance`, a `repair` of drift found on CXone,
  * a `policy_change` of the campaign (its desired state re-planned under the new policy).
  */
-export const AssignmentKindSchema = z
-  .enum(['submission', 'rebalance', 'repair', 'policy_change'])
-  .meta({ id: 'AssignmentKind' });
+export const AssignmentKindSchema = z.withMeta(
+  z.enum(['submission', 'rebalance', 'repair', 'policy_change']),
+  {
+    id: 'AssignmentKind',
+  },
+);
 export type AssignmentKind = z.infer<typeof AssignmentKindSchema>;
 
 /** How an agent on the campaign's skill changed (`updated`: proficiency only). */

@@ -1,14 +1,14 @@
 // WFM webhook endpoints created through the API: the request bodies, the stored records, the API views and the
 // WFM queue messages, each defined once here (the OpenAPI document is generated from the `.meta({ id })` ones).
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 import { WfmEventSchema } from '../wfm/cloudevents.ts';
 import { EndpointUrlSchema, EventTypePatternSchema } from '../wfm/endpoints.ts';
 
 /** `ep_` + 12 hex digits of creation time (ms) + 12 random hex digits: ids sort by creation. */
-export const WebhookEndpointIdSchema = z
-  .string()
-  .regex(/^ep_[0-9a-f]{24}$/, 'must be ep_ followed by 24 hex digits')
-  .meta({ id: 'WebhookEndpointId', example: 'ep_0193c2a1f0b24c7d9e8f1a2b' });
+export const WebhookEndpointIdSchema = z.withMeta(
+  z.string().check(z.regex(/^ep_[0-9a-f]{24}$/, 'must be ep_ followed by 24 hex digits')),
+  { id: 'WebhookEndpointId', example: 'ep_0193c2a1f0b24c7d9e8f1a2b' },
+);
 
 export const MAX_EVENT_TYPE_PATTERNS = 50;
 export const MAX_DESCRIPTION_LENGTH = 256;
@@ -16,57 +16,68 @@ export const MAX_DESCRIPTION_LENGTH = 256;
 export const MAX_GRACE_PERIOD_SECONDS = 604_800;
 export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
 
-const EventTypesSchema = z
-  .array(EventTypePatternSchema)
-  .min(1)
-  .max(MAX_EVENT_TYPE_PATTERNS)
-  .describe(
-    'Event types this endpoint receives: exact types, prefixes ending in .* (com.cxone-assignments.agent.*) or *.',
-  );
-const DescriptionSchema = z.string().max(MAX_DESCRIPTION_LENGTH);
-const UrlSchema = EndpointUrlSchema.describe(
-  'Where the webhooks are POSTed: https, a public address, no credentials in the URL; redirects are not followed.',
+const EventTypesSchema = z.withMeta(
+  z.array(EventTypePatternSchema).check(z.minLength(1), z.maxLength(MAX_EVENT_TYPE_PATTERNS)),
+  {
+    description:
+      'Event types this endpoint receives: exact types, prefixes ending in .* (com.cxone-assignments.agent.*) or *.',
+  },
 );
+const DescriptionSchema = z.string().check(z.maxLength(MAX_DESCRIPTION_LENGTH));
+const UrlSchema = z.withMeta(EndpointUrlSchema, {
+  description:
+    'Where the webhooks are POSTed: https, a public address, no credentials in the URL; redirects are not followed.',
+});
 
-export const CreateEndpointBodySchema = z
-  .strictObject({
+export const CreateEndpointBodySchema = z.withMeta(
+  z.strictObject({
     url: UrlSchema,
-    description: DescriptionSchema.optional(),
-    eventTypes: EventTypesSchema.optional(),
-    enabled: z.boolean().optional(),
-  })
-  .meta({ id: 'WebhookEndpointCreate' });
+    description: z.optional(DescriptionSchema),
+    eventTypes: z.optional(EventTypesSchema),
+    enabled: z.optional(z.boolean()),
+  }),
+  { id: 'WebhookEndpointCreate' },
+);
 export type CreateEndpointBody = z.infer<typeof CreateEndpointBodySchema>;
 
-export const PatchEndpointBodySchema = z
-  .strictObject({
-    url: UrlSchema.optional(),
-    description: DescriptionSchema.optional(),
-    eventTypes: EventTypesSchema.optional(),
-    enabled: z.boolean().optional(),
-  })
-  .meta({ id: 'WebhookEndpointPatch' });
+export const PatchEndpointBodySchema = z.withMeta(
+  z.strictObject({
+    url: z.optional(UrlSchema),
+    description: z.optional(DescriptionSchema),
+    eventTypes: z.optional(EventTypesSchema),
+    enabled: z.optional(z.boolean()),
+  }),
+  { id: 'WebhookEndpointPatch' },
+);
 export type PatchEndpointBody = z.infer<typeof PatchEndpointBodySchema>;
 
-export const RotateSecretBodySchema = z
-  .strictObject({
-    gracePeriodSeconds: z.number().int().min(0).max(MAX_GRACE_PERIOD_SECONDS).optional(),
-  })
-  .meta({ id: 'WebhookSecretRotation' });
+export const RotateSecretBodySchema = z.withMeta(
+  z.strictObject({
+    gracePeriodSeconds: z.optional(
+      z.number().check(z.int(), z.minimum(0), z.maximum(MAX_GRACE_PERIOD_SECONDS)),
+    ),
+  }),
+  { id: 'WebhookSecretRotation' },
+);
 
 const InstantSchema = z.iso.datetime({ offset: true });
 
-export const ReplayBodySchema = z
-  .strictObject({
-    since: InstantSchema.describe('Start of the window (inclusive), ISO 8601 with offset.'),
-    until: InstantSchema.optional().describe('End of the window (exclusive); default now.'),
-  })
-  .meta({ id: 'WebhookReplay' });
+export const ReplayBodySchema = z.withMeta(
+  z.strictObject({
+    since: z.withMeta(InstantSchema, {
+      description: 'Start of the window (inclusive), ISO 8601 with offset.',
+    }),
+    until: z.withMeta(z.optional(InstantSchema), {
+      description: 'End of the window (exclusive); default now.',
+    }),
+  }),
+  { id: 'WebhookReplay' },
+);
 
 /** Why an endpoint is off: the service turned it off (`gone`, `failing`) or someone did through the API. */
-export const DisabledReasonSchema = z
-  .enum(['gone', 'failing', 'manual'])
-  .meta({ id: 'WebhookDisabledReason' });
+export const DisabledReasonSchema = z.withMeta(z.enum(['gone', 'failing', 'manual']), {
+  id: 'WebhookDisabledReason',
+});
 export type DisabledReason = z.infer<typeof DisabledReasonSchema>;
 
 /** The stored endpoint (DynamoDB). Secrets are sealed (encrypted) strings that only the SecretSealer opens. */
@@ -74,26 +85,26 @@ export const EndpointRecordSchema = z.object({
   id: WebhookEndpointIdSchema,
   url: z.string(),
   description: z.string(),
-  eventTypes: z.array(z.string()).min(1),
+  eventTypes: z.array(z.string()).check(z.minLength(1)),
   enabled: z.boolean(),
   createdAt: InstantSchema,
   updatedAt: InstantSchema,
-  sealedSecret: z.string().min(1),
+  sealedSecret: z.string().check(z.minLength(1)),
   /** The secret before the last rotation, still signing until previousSecretExpiresAt. */
-  sealedPreviousSecret: z.string().min(1).optional(),
-  previousSecretExpiresAt: InstantSchema.optional(),
-  disabledReason: DisabledReasonSchema.optional(),
-  disabledAt: InstantSchema.optional(),
+  sealedPreviousSecret: z.optional(z.string().check(z.minLength(1))),
+  previousSecretExpiresAt: z.optional(InstantSchema),
+  disabledReason: z.optional(DisabledReasonSchema),
+  disabledAt: z.optional(InstantSchema),
   /** Set by the first failed attempt after a success; cleared by the next success. */
-  failingSince: InstantSchema.optional(),
+  failingSince: z.optional(InstantSchema),
 });
 export type EndpointRecord = z.infer<typeof EndpointRecordSchema>;
 
 /** What fan-out needs of an endpoint (no secret is read for it). */
 export type EndpointSubscription = Pick<EndpointRecord, 'id' | 'enabled' | 'eventTypes'>;
 
-export const EndpointViewSchema = z
-  .strictObject({
+export const EndpointViewSchema = z.withMeta(
+  z.strictObject({
     id: WebhookEndpointIdSchema,
     url: z.string(),
     description: z.string(),
@@ -101,57 +112,64 @@ export const EndpointViewSchema = z
     enabled: z.boolean(),
     createdAt: InstantSchema,
     updatedAt: InstantSchema,
-    disabledReason: DisabledReasonSchema.optional(),
-    disabledAt: InstantSchema.optional(),
-    previousSecretExpiresAt: InstantSchema.optional().describe(
-      'While set, webhooks carry a second signature with the secret before the last rotation.',
-    ),
-  })
-  .meta({ id: 'WebhookEndpoint' });
+    disabledReason: z.optional(DisabledReasonSchema),
+    disabledAt: z.optional(InstantSchema),
+    previousSecretExpiresAt: z.withMeta(z.optional(InstantSchema), {
+      description: 'While set, webhooks carry a second signature with the secret before the last rotation.',
+    }),
+  }),
+  { id: 'WebhookEndpoint' },
+);
 export type EndpointView = z.infer<typeof EndpointViewSchema>;
 
-const SecretSchema = z
-  .string()
-  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)
-  .describe('The signing secret (Standard Webhooks, whsec_ + base64 of 32 random bytes). Shown only once.');
+const SecretSchema = z.withMeta(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)), {
+  description: 'The signing secret (Standard Webhooks, whsec_ + base64 of 32 random bytes). Shown only once.',
+});
 
-export const EndpointCreatedSchema = EndpointViewSchema.extend({ secret: SecretSchema }).meta({
+export const EndpointCreatedSchema = z.withMeta(z.extend(EndpointViewSchema, { secret: SecretSchema }), {
   id: 'WebhookEndpointCreated',
 });
 export type EndpointCreated = z.infer<typeof EndpointCreatedSchema>;
 
-export const RotatedSecretSchema = z
-  .strictObject({ secret: SecretSchema, previousSecretExpiresAt: InstantSchema.optional() })
-  .meta({ id: 'WebhookSecretRotated' });
+export const RotatedSecretSchema = z.withMeta(
+  z.strictObject({ secret: SecretSchema, previousSecretExpiresAt: z.optional(InstantSchema) }),
+  { id: 'WebhookSecretRotated' },
+);
 export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
 
-export const EndpointListSchema = z
-  .strictObject({ items: z.array(EndpointViewSchema), nextCursor: z.string().optional() })
-  .meta({ id: 'WebhookEndpointList' });
+export const EndpointListSchema = z.withMeta(
+  z.strictObject({ items: z.array(EndpointViewSchema), nextCursor: z.optional(z.string()) }),
+  { id: 'WebhookEndpointList' },
+);
 
 /** One delivery attempt to an API-created endpoint, as the deliveries route lists it. */
-export const DeliveryAttemptSchema = z
-  .strictObject({
+export const DeliveryAttemptSchema = z.withMeta(
+  z.strictObject({
     eventId: z.string(),
     eventType: z.string(),
-    attempt: z.number().int().positive(),
+    attempt: z.number().check(z.int(), z.positive()),
     at: InstantSchema,
-    httpStatus: z.number().int().optional(),
+    httpStatus: z.optional(z.number().check(z.int())),
     outcome: z.enum(['delivered', 'failed', 'pending']),
-    durationMs: z.number().int().nonnegative(),
-    nextAttemptAt: InstantSchema.optional(),
-    error: z.string().optional().describe('Why the attempt failed (never a secret, signature or URL).'),
-  })
-  .meta({ id: 'WebhookDeliveryAttempt' });
+    durationMs: z.number().check(z.int(), z.nonnegative()),
+    nextAttemptAt: z.optional(InstantSchema),
+    error: z.withMeta(z.optional(z.string()), {
+      description: 'Why the attempt failed (never a secret, signature or URL).',
+    }),
+  }),
+  { id: 'WebhookDeliveryAttempt' },
+);
 export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>;
 
-export const DeliveryAttemptListSchema = z
-  .strictObject({ items: z.array(DeliveryAttemptSchema), nextCursor: z.string().optional() })
-  .meta({ id: 'WebhookDeliveryAttemptList' });
+export const DeliveryAttemptListSchema = z.withMeta(
+  z.strictObject({ items: z.array(DeliveryAttemptSchema), nextCursor: z.optional(z.string()) }),
+  { id: 'WebhookDeliveryAttemptList' },
+);
 
-export const ReplayAcceptedSchema = z
-  .strictObject({ events: z.number().int().nonnegative() })
-  .meta({ id: 'WebhookReplayAccepted' });
+export const ReplayAcceptedSchema = z.withMeta(
+  z.strictObject({ events: z.number().check(z.int(), z.nonnegative()) }),
+  { id: 'WebhookReplayAccepted' },
+);
 
 /** The API's view of an endpoint at `now`: never a secret; a rotation's end only while it is ahead. */
 export function endpointView(record: EndpointRecord, now: Date): EndpointView {
@@ -179,14 +197,14 @@ export function endpointView(record: EndpointRecord, now: Date): EndpointView {
 
 export const FanOutMessageSchema = z.strictObject({ event: WfmEventSchema });
 export const StaticDeliveryMessageSchema = z.strictObject({
-  endpoint: z.string().min(1),
+  endpoint: z.string().check(z.minLength(1)),
   event: WfmEventSchema,
 });
 export const EndpointDeliveryMessageSchema = z.strictObject({
   endpointId: WebhookEndpointIdSchema,
   event: WfmEventSchema,
   /** Sent by the replay route. */
-  replay: z.literal(true).optional(),
+  replay: z.optional(z.literal(true)),
 });
 export type FanOutMessage = z.infer<typeof FanOutMessageSchema>;
 export type StaticDeliveryMessage = z.infer<typeof StaticDeliveryMessageSchema>;
@@ -195,21 +213,22 @@ export type WfmDeliveryMessage = StaticDeliveryMessage | EndpointDeliveryMessage
 export type WfmQueueMessage = FanOutMessage | WfmDeliveryMessage;
 
 /** Reads any WFM queue message; the kind is told by its fields, so a bad one reports the issues of its kind. */
-export const WfmQueueMessageSchema: z.ZodType<WfmQueueMessage> = z.unknown().transform((body, ctx) => {
-  const fields = body !== null && typeof body === 'object' ? body : {};
-  const schema =
-    'endpointId' in fields
-      ? EndpointDeliveryMessageSchema
-      : 'endpoint' in fields
-        ? StaticDeliveryMessageSchema
-        : FanOutMessageSchema;
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  }
-  return z.NEVER;
-}) as unknown as z.ZodType<WfmQueueMessage>;
+export const WfmQueueMessageSchema = z.pipe(
+  z.unknown(),
+  z.transform((body, ctx): WfmQueueMessage => {
+    const fields = body !== null && typeof body === 'object' ? body : {};
+    const schema =
+      'endpointId' in fields
+        ? EndpointDeliveryMessageSchema
+        : 'endpoint' in fields
+          ? StaticDeliveryMessageSchema
+          : FanOutMessageSchema;
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) z.addIssue(ctx, issue);
+    return z.NEVER;
+  }),
+) as unknown as z.ZodMiniType<WfmQueueMessage>;
 
 /** A message for one endpoint (the others are events to fan out). */
 export function isDelivery(message: WfmQueueMessage): message is WfmDeliveryMessage {
