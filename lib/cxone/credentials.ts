@@ -1,10 +1,13 @@
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 import { CxoneCredentialsError } from './errors.ts';
 
 export type CxoneTargetName = 'admin' | 'campaign-agents';
 
-const nonEmpty = z.string().min(1);
-const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
+const nonEmpty = z.string().check(z.minLength(1));
+const httpUrl = z.pipe(
+  z.url({ protocol: /^https?$/ }),
+  z.transform((url: string) => url.replace(/\/+$/, '')),
+);
 
 /**
  * How the token request authenticates the client: `client_secret_basic` (the default, the only method CXone's
@@ -22,14 +25,14 @@ const campaignAgentsCredentialsSchema = z.object({
   clientId: nonEmpty,
   clientSecret: nonEmpty,
   issuer: httpUrl,
-  clientAuthMethod: ClientAuthMethodSchema.optional(),
-  accessKeyId: nonEmpty.optional(),
-  accessKeySecret: nonEmpty.optional(),
-  tenantId: nonEmpty.optional(),
-  apiEndpoint: httpUrl.optional(),
+  clientAuthMethod: z.optional(ClientAuthMethodSchema),
+  accessKeyId: z.optional(nonEmpty),
+  accessKeySecret: z.optional(nonEmpty),
+  tenantId: z.optional(nonEmpty),
+  apiEndpoint: z.optional(httpUrl),
 });
 
-const adminCredentialsSchema = campaignAgentsCredentialsSchema.extend({
+const adminCredentialsSchema = z.extend(campaignAgentsCredentialsSchema, {
   accessKeyId: nonEmpty,
   accessKeySecret: nonEmpty,
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 import '../app/api-schemas.ts';
 import '../app/drift-model.ts';
 import { IdempotencyKeySchema } from '../app/idempotency.ts';
@@ -72,7 +72,7 @@ const ifMatch = (what: string) => ({
 const pageParameters = page;
 
 /** A schema without an id, written out where it is used. */
-function inlineSchema(schema: z.ZodType): Record<string, unknown> {
+function inlineSchema(schema: z.ZodMiniType): Record<string, unknown> {
   const { $schema: _schema, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' });
   return rest;
 }

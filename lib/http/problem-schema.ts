@@ -1,23 +1,23 @@
 // The schema of an RFC 9457 problem document, for the OpenAPI document and the tests; the handlers build problems
 // with problem.ts and never load this module.
-import * as z from 'zod';
 import { ValidationIssueSchema } from '../domain/schemas.ts';
+import * as z from '../domain/zod.ts';
 
 /** A validation issue of the domain, as the `errors` entries of a 422 problem. */
-export const FieldErrorSchema = ValidationIssueSchema.meta({
+export const FieldErrorSchema = z.withMeta(ValidationIssueSchema, {
   id: 'FieldError',
   description: 'One validation error; all errors are reported at once.',
 });
 
-export const ProblemDetailsSchema = z
-  .strictObject({
+export const ProblemDetailsSchema = z.withMeta(
+  z.strictObject({
     type: z.string(),
     title: z.string(),
     status: z.int(),
     detail: z.string(),
-    errors: z.array(FieldErrorSchema).optional(),
-  })
-  .meta({
+    errors: z.optional(z.array(FieldErrorSchema)),
+  }),
+  {
     id: 'ProblemDetails',
     description: 'RFC 9457 problem details (`application/problem+json`).',
     examples: [
@@ -35,5 +35,6 @@ export const ProblemDetailsSchema = z
         ],
       },
     ],
-  });
+  },
+);
 export type ProblemDetails = z.infer<typeof ProblemDetailsSchema>;

@@ -1,6 +1,6 @@
 // The API's authorization scopes: what a JWT must carry for a route (serverless.yml puts them on each route; the
 // local stack's two tokens stand for tokens carrying them). With IAM auth the same split is made by route ARNs.
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 
 export const ApiScopeSchema = z.enum([
   'assignments:write',

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import * as z from 'zod';
 import {
   type AgentChange,
   AgentChangeSchema,
@@ -11,6 +10,7 @@ import {
   type FinalStatus,
   FinalStatusSchema,
 } from '../app/vocabulary.ts';
+import * as z from '../domain/zod.ts';
 
 // CloudEvents 1.0 structured JSON (application/cloudevents+json) — the body of every WFM webhook and, unchanged, the
 // `event` of every WfmEventsQueue message. The event types and data fields are listed in docs/events.md.
@@ -56,7 +56,7 @@ export function isEndpointEventType(type: string): type is EndpointEventType {
 /** The event id doubles as `webhook-id`, which Standard Webhooks forbids to contain `.`. */
 export const WfmEventIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ : -');
+  .check(z.regex(/^[A-Za-z0-9_:-]{1,128}$/, 'must be 1-128 characters of A-Z a-z 0-9 _ : -'));
 
 /** A campaign policy created, replaced or deleted through the API (lib/app/policies.ts). */
 export const POLICY_CHANGED_EVENT_TYPE = campaignEventType('policy_changed');
@@ -74,14 +74,14 @@ export type EndpointDisabledReason = z.infer<typeof EndpointDisabledReasonSchema
 
 /** `data` of `endpoint.disabled` (the URL is left out: it may carry a token of the receiver's). */
 export const EndpointDisabledDataSchema = z.looseObject({
-  endpointId: z.string().min(1),
+  endpointId: z.string().check(z.minLength(1)),
   description: z.string(),
   reason: EndpointDisabledReasonSchema,
   disabledAt: z.iso.datetime({ offset: true }),
   /** `failing` only: since when every attempt failed. */
-  failingSince: z.iso.datetime({ offset: true }).optional(),
+  failingSince: z.optional(z.iso.datetime({ offset: true })),
   /** The HTTP status of the attempt that disabled it, when there was one. */
-  httpStatus: z.number().int().optional(),
+  httpStatus: z.optional(z.number().check(z.int())),
 });
 export type EndpointDisabledData = z.infer<typeof EndpointDisabledDataSchema>;
 
@@ -92,15 +92,15 @@ export type EndpointDisabledData = z.infer<typeof EndpointDisabledDataSchema>;
  * fields a type requires is checked by WfmEventSchema.
  */
 export const WfmEventDataSchema = z.looseObject({
-  assignmentId: z.string().min(1).optional(),
-  campaignId: z.string().min(1).optional(),
-  status: AssignmentStatusSchema.optional(),
-  latencyMs: z.number().nonnegative().optional(),
-  callRateTarget: z.number().positive().optional(),
+  assignmentId: z.optional(z.string().check(z.minLength(1))),
+  campaignId: z.optional(z.string().check(z.minLength(1))),
+  status: z.optional(AssignmentStatusSchema),
+  latencyMs: z.optional(z.number().check(z.nonnegative())),
+  callRateTarget: z.optional(z.number().check(z.positive())),
   /** Per-agent events only. */
-  userId: z.string().min(1).optional(),
+  userId: z.optional(z.string().check(z.minLength(1))),
   /** Per-agent events only: per-campaign, monotonic; consumers drop an event older than the last one they saw. */
-  sequence: z.number().int().nonnegative().optional(),
+  sequence: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 export type WfmEventData = z.infer<typeof WfmEventDataSchema>;
 
@@ -108,59 +108,65 @@ export const WfmEventSchema = z
   .strictObject({
     specversion: z.literal('1.0'),
     id: WfmEventIdSchema,
-    source: z.string().min(1),
+    source: z.string().check(z.minLength(1)),
     type: WfmEventTypeSchema,
-    subject: z.string().min(1).optional(),
+    subject: z.optional(z.string().check(z.minLength(1))),
     time: z.iso.datetime({ offset: true }),
     datacontenttype: z.literal('application/json'),
     data: WfmEventDataSchema,
   })
-  .superRefine((event, ctx) => {
-    if (isEndpointEventType(event.type)) {
-      const endpoint = EndpointDisabledDataSchema.safeParse(event.data);
-      for (const issue of endpoint.error?.issues ?? []) {
-        ctx.addIssue({ code: 'custom', path: ['data', ...issue.path], message: issue.message });
+  .check(
+    z.superRefine((event, ctx) => {
+      if (isEndpointEventType(event.type)) {
+        const endpoint = EndpointDisabledDataSchema.safeParse(event.data);
+        for (const issue of endpoint.error?.issues ?? []) {
+          ctx.addIssue({ code: 'custom', path: ['data', ...issue.path], message: issue.message });
+        }
+        return;
       }
-      return;
-    }
-    const required: readonly ('assignmentId' | 'campaignId' | 'status')[] = CAMPAIGN_SUBJECT_TYPES.has(
-      event.type,
-    )
-      ? ['campaignId']
-      : ['assignmentId', 'campaignId', 'status'];
-    for (const field of required) {
-      if (event.data[field] === undefined) {
+      const required: readonly ('assignmentId' | 'campaignId' | 'status')[] = CAMPAIGN_SUBJECT_TYPES.has(
+        event.type,
+      )
+        ? ['campaignId']
+        : ['assignmentId', 'campaignId', 'status'];
+      for (const field of required) {
+        if (event.data[field] === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['data', field],
+            message: `${event.type} events carry ${field}`,
+          });
+        }
+      }
+      if (isAgentEventType(event.type)) {
+        if (event.data.userId === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['data', 'userId'],
+            message: 'per-agent events carry userId',
+          });
+        }
+        if (event.data.sequence === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['data', 'sequence'],
+            message: 'per-agent events carry sequence',
+          });
+        }
+      }
+      const assignmentPrefix = `${EVENT_TYPE_PREFIX}assignment.`;
+      if (
+        event.type.startsWith(assignmentPrefix) &&
+        event.data.status !== event.type.slice(assignmentPrefix.length)
+      ) {
         ctx.addIssue({
           code: 'custom',
-          path: ['data', field],
-          message: `${event.type} events carry ${field}`,
+          path: ['data', 'status'],
+          message: `status does not match type ${event.type}`,
         });
       }
-    }
-    if (isAgentEventType(event.type)) {
-      if (event.data.userId === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['data', 'userId'], message: 'per-agent events carry userId' });
-      }
-      if (event.data.sequence === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['data', 'sequence'],
-          message: 'per-agent events carry sequence',
-        });
-      }
-    }
-    const assignmentPrefix = `${EVENT_TYPE_PREFIX}assignment.`;
-    if (
-      event.type.startsWith(assignmentPrefix) &&
-      event.data.status !== event.type.slice(assignmentPrefix.length)
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['data', 'status'],
-        message: `status does not match type ${event.type}`,
-      });
-    }
-  });
+    }),
+  );
 export type WfmEvent = z.infer<typeof WfmEventSchema>;
 
 export interface BuildWfmEventInput {
@@ -173,7 +179,7 @@ export interface BuildWfmEventInput {
   time: Date;
 }
 
-/** Builds and validates an event (throws a ZodError when it would not pass WfmEventSchema). */
+/** Builds and validates an event (throws a zod error when it would not pass WfmEventSchema). */
 export function buildWfmEvent(input: BuildWfmEventInput): WfmEvent {
   return WfmEventSchema.parse({
     specversion: '1.0',

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 
 // Standard Webhooks v1 (standardwebhooks.com): HMAC-SHA256 over `${id}.${timestamp}.${body}`, base64, sent as
 // `webhook-signature: v1,<sig>`; several space-separated signatures while a secret is being rotated.
@@ -75,14 +75,14 @@ export function signWebhook(input: SignWebhookInput): WebhookHeaders {
 
 const SigningSecretStringSchema = z
   .string()
-  .refine((secret) => isWellFormedSigningSecret(secret), { message: `must be ${SECRET_FORMAT}` });
+  .check(z.refine((secret) => isWellFormedSigningSecret(secret), { message: `must be ${SECRET_FORMAT}` }));
 
 /** The Secrets Manager JSON at WFM_SECRET_ID. `previous` (absent, null or "" when no rotation) adds a signature. */
 export const WfmSigningSecretSchema = z.object({
   current: SigningSecretStringSchema,
-  previous: z.preprocess(
-    (value) => (value === null || value === '' ? undefined : value),
-    SigningSecretStringSchema.optional(),
+  previous: z.pipe(
+    z.transform((value) => (value === null || value === '' ? undefined : value)),
+    z.optional(SigningSecretStringSchema),
   ),
 });
 export type WfmSigningSecret = z.infer<typeof WfmSigningSecretSchema>;

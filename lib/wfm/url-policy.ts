@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIPv6 } from 'node:net';
-import * as z from 'zod';
+import * as z from '../domain/zod.ts';
 import { type AddressCategory, classifyIpAddress, isIpAddress } from './ip-address.ts';
 
 /** Resolves a hostname to every address it has (IPv4 and IPv6). */
@@ -158,15 +158,15 @@ function allowedCategories(policy: WebhookTargetPolicy): ReadonlySet<AddressCate
  * The WFM_ALLOW_PRIVATE_TARGETS setting: `false` (deployed: https to public addresses), `true` (also http and
  * private addresses) or `loopback` (the local stack: http to loopback only).
  */
-export const TargetsSettingSchema = z
-  .enum(['true', 'false', 'loopback'])
-  .default('false')
-  .transform(
+export const TargetsSettingSchema = z.pipe(
+  z._default(z.enum(['true', 'false', 'loopback']), 'false'),
+  z.transform(
     (value): Pick<WebhookTargetPolicy, 'allowPrivate' | 'loopbackOnly'> => ({
       allowPrivate: value !== 'false',
       loopbackOnly: value === 'loopback',
     }),
-  );
+  ),
+);
 
 /** Resolves a hostname (not an IP literal) and checks every address it has; `verb` words the refusal. */
 async function resolveAllowed(
