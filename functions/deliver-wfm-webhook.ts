@@ -8,7 +8,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDeliveryLog, DynamoEndpointStore } from '../lib/adapters/dynamo-endpoint-store.ts';
 import { DynamoEventLog } from '../lib/adapters/dynamo-event-log.ts';
 import { KmsSecretSealer } from '../lib/adapters/kms-secret-sealer.ts';
@@ -22,6 +22,7 @@ import {
 } from '../lib/app/webhook-delivery.ts';
 import { isDelivery, type WfmQueueMessage, WfmQueueMessageSchema } from '../lib/app/webhook-model.ts';
 import type { WebhookSender } from '../lib/app/webhook-ports.ts';
+import { addIssue } from '../lib/domain/zod.ts';
 import { retryDelaySeconds } from '../lib/retry/redelivery.ts';
 import { positiveInt, TableEnv } from '../lib/runtime/common-env.ts';
 import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
@@ -36,26 +37,26 @@ import { TargetsSettingSchema } from '../lib/wfm/url-policy.ts';
 
 const env = parseEnv(
   extendEnv(TableEnv, {
-    WFM_QUEUE_URL: z.string().url(),
-    WFM_DLQ_URL: z.string().url(),
-    WFM_SECRET_ID: z.string().min(1),
-    WFM_ENDPOINT_KEY_ID: z.string().min(1),
-    WFM_ENDPOINTS: WfmEndpointsEnvSchema.default([]),
+    WFM_QUEUE_URL: z.string().check(z.url()),
+    WFM_DLQ_URL: z.string().check(z.url()),
+    WFM_SECRET_ID: z.string().check(z.minLength(1)),
+    WFM_ENDPOINT_KEY_ID: z.string().check(z.minLength(1)),
+    WFM_ENDPOINTS: z._default(WfmEndpointsEnvSchema, []),
     WFM_ALLOW_PRIVATE_TARGETS: TargetsSettingSchema,
     WFM_EVENT_RETENTION_DAYS: positiveInt(14),
     SECRETS_MAX_AGE_SECONDS: positiveInt(300),
     // Test knobs (not set when deployed): the retry schedule, and how long an endpoint fails before it is disabled.
-    WFM_RETRY_SCHEDULE_SECONDS: z
-      .string()
-      .optional()
-      .transform((text, ctx) => {
+    WFM_RETRY_SCHEDULE_SECONDS: z.pipe(
+      z.optional(z.string()),
+      z.transform((text, ctx) => {
         try {
           return parseRetrySchedule(text);
         } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          addIssue(ctx, { message: (error as Error).message });
           return z.NEVER;
         }
       }),
+    ),
     WFM_DISABLE_AFTER_SECONDS: positiveInt(DEFAULT_DISABLE_AFTER_SECONDS),
   }),
 );

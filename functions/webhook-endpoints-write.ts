@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoEndpointStore } from '../lib/adapters/dynamo-endpoint-store.ts';
 import { KmsSecretSealer } from '../lib/adapters/kms-secret-sealer.ts';
 import { WebhookUrlChecker } from '../lib/adapters/webhook-url-checker.ts';
@@ -26,7 +26,7 @@ import { TargetsSettingSchema } from '../lib/wfm/url-policy.ts';
 
 const env = parseEnv(
   extendEnv(TableEnv, {
-    WFM_ENDPOINT_KEY_ID: z.string().min(1),
+    WFM_ENDPOINT_KEY_ID: z.string().check(z.minLength(1)),
     WFM_ALLOW_PRIVATE_TARGETS: TargetsSettingSchema,
   }),
 );
