@@ -19,13 +19,11 @@ export const SchemaErrorCode = {
 const ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 export const TimeOfDaySchema = z.withMeta(
-  z
-    .string()
-    .check(
-      z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
-        message: 'must be a 24-hour time HH:mm between 00:00 and 23:59',
-      }),
-    ),
+  z.string().check(
+    z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+      message: 'must be a 24-hour time HH:mm between 00:00 and 23:59',
+    }),
+  ),
   {
     id: 'TimeOfDay',
     description: '24-hour local time `HH:mm`, 00:00–23:59.',

@@ -2,13 +2,18 @@
 // methods to every schema it builds and evaluates far more code at import, which costs a handler's cold start more
 // than the rest of its own code (docs/performance.md, §2). zod/mini loads no locale, so its messages would read
 // "Invalid input"; the English one (classic zod's default) is installed here and built at the first issue that
-// needs a message, so a handler pays nothing for it at init. Import zod from this module: `import * as z from './zod.ts'`.
+// needs a message, so a handler pays nothing for it at init. The service imports zod from this module.
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 
 type LocaleError = NonNullable<z.core.$ZodConfig['localeError']>;
 let english: LocaleError | undefined;
-z.config({ localeError: (issue) => (english ??= en().localeError as LocaleError)(issue) });
+z.config({
+  localeError: (issue) => {
+    english ??= en().localeError as LocaleError;
+    return english(issue);
+  },
+});
 
 export * from 'zod/mini';
 
