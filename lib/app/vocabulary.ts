@@ -5,9 +5,11 @@ import * as z from '../domain/zod.ts';
 /** Where an assignment is: `queued` and `dispatching` while it is being applied, any other status is final. */
 const FINAL_STATUSES = ['applied', 'partially_applied', 'rejected', 'failed', 'superseded'] as const;
 
-export const AssignmentStatusSchema = z.withMeta(z.enum(['queued', 'dispatching', ...FINAL_STATUSES]), {
-  id: 'AssignmentStatus',
-});
+export const AssignmentStatusSchema = z
+  .enum(['queued', 'dispatching', ...FINAL_STATUSES])
+  .register(z.globalRegistry, {
+    id: 'AssignmentStatus',
+  });
 export type AssignmentStatus = z.infer<typeof AssignmentStatusSchema>;
 
 /** The statuses an assignment ends in; each is written once and produces the assignment's WFM events. */
@@ -22,12 +24,11 @@ export function isFinalStatus(status: AssignmentStatus): status is FinalStatus {
  * What made an assignment: a `submission` of the API, a scheduled `rebalance`, a `repair` of drift found on CXone,
  * a `policy_change` of the campaign (its desired state re-planned under the new policy).
  */
-export const AssignmentKindSchema = z.withMeta(
-  z.enum(['submission', 'rebalance', 'repair', 'policy_change']),
-  {
+export const AssignmentKindSchema = z
+  .enum(['submission', 'rebalance', 'repair', 'policy_change'])
+  .register(z.globalRegistry, {
     id: 'AssignmentKind',
-  },
-);
+  });
 export type AssignmentKind = z.infer<typeof AssignmentKindSchema>;
 
 /** How an agent on the campaign's skill changed (`updated`: proficiency only). */

@@ -5,10 +5,10 @@ import { WfmEventSchema } from '../wfm/cloudevents.ts';
 import { EndpointUrlSchema, EventTypePatternSchema } from '../wfm/endpoints.ts';
 
 /** `ep_` + 12 hex digits of creation time (ms) + 12 random hex digits: ids sort by creation. */
-export const WebhookEndpointIdSchema = z.withMeta(
-  z.string().check(z.regex(/^ep_[0-9a-f]{24}$/, 'must be ep_ followed by 24 hex digits')),
-  { id: 'WebhookEndpointId', example: 'ep_0193c2a1f0b24c7d9e8f1a2b' },
-);
+export const WebhookEndpointIdSchema = z
+  .string()
+  .check(z.regex(/^ep_[0-9a-f]{24}$/, 'must be ep_ followed by 24 hex digits'))
+  .register(z.globalRegistry, { id: 'WebhookEndpointId', example: 'ep_0193c2a1f0b24c7d9e8f1a2b' });
 
 export const MAX_EVENT_TYPE_PATTERNS = 50;
 export const MAX_DESCRIPTION_LENGTH = 256;
@@ -16,66 +16,62 @@ export const MAX_DESCRIPTION_LENGTH = 256;
 export const MAX_GRACE_PERIOD_SECONDS = 604_800;
 export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
 
-const EventTypesSchema = z.withMeta(
-  z.array(EventTypePatternSchema).check(z.minLength(1), z.maxLength(MAX_EVENT_TYPE_PATTERNS)),
-  {
+const EventTypesSchema = z
+  .array(EventTypePatternSchema)
+  .check(z.minLength(1), z.maxLength(MAX_EVENT_TYPE_PATTERNS))
+  .register(z.globalRegistry, {
     description:
       'Event types this endpoint receives: exact types, prefixes ending in .* (com.cxone-assignments.agent.*) or *.',
-  },
-);
+  });
 const DescriptionSchema = z.string().check(z.maxLength(MAX_DESCRIPTION_LENGTH));
 const UrlSchema = z.withMeta(EndpointUrlSchema, {
   description:
     'Where the webhooks are POSTed: https, a public address, no credentials in the URL; redirects are not followed.',
 });
 
-export const CreateEndpointBodySchema = z.withMeta(
-  z.strictObject({
+export const CreateEndpointBodySchema = z
+  .strictObject({
     url: UrlSchema,
     description: z.optional(DescriptionSchema),
     eventTypes: z.optional(EventTypesSchema),
     enabled: z.optional(z.boolean()),
-  }),
-  { id: 'WebhookEndpointCreate' },
-);
+  })
+  .register(z.globalRegistry, { id: 'WebhookEndpointCreate' });
 export type CreateEndpointBody = z.infer<typeof CreateEndpointBodySchema>;
 
-export const PatchEndpointBodySchema = z.withMeta(
-  z.strictObject({
+export const PatchEndpointBodySchema = z
+  .strictObject({
     url: z.optional(UrlSchema),
     description: z.optional(DescriptionSchema),
     eventTypes: z.optional(EventTypesSchema),
     enabled: z.optional(z.boolean()),
-  }),
-  { id: 'WebhookEndpointPatch' },
-);
+  })
+  .register(z.globalRegistry, { id: 'WebhookEndpointPatch' });
 export type PatchEndpointBody = z.infer<typeof PatchEndpointBodySchema>;
 
-export const RotateSecretBodySchema = z.withMeta(
-  z.strictObject({
+export const RotateSecretBodySchema = z
+  .strictObject({
     gracePeriodSeconds: z.optional(
       z.number().check(z.int(), z.minimum(0), z.maximum(MAX_GRACE_PERIOD_SECONDS)),
     ),
-  }),
-  { id: 'WebhookSecretRotation' },
-);
+  })
+  .register(z.globalRegistry, { id: 'WebhookSecretRotation' });
 
 const InstantSchema = z.iso.datetime({ offset: true });
 
-export const ReplayBodySchema = z.withMeta(
-  z.strictObject({
+export const ReplayBodySchema = z
+  .strictObject({
     since: z.withMeta(InstantSchema, {
       description: 'Start of the window (inclusive), ISO 8601 with offset.',
     }),
-    until: z.withMeta(z.optional(InstantSchema), {
+    until: z.optional(InstantSchema).register(z.globalRegistry, {
       description: 'End of the window (exclusive); default now.',
     }),
-  }),
-  { id: 'WebhookReplay' },
-);
+  })
+  .register(z.globalRegistry, { id: 'WebhookReplay' });
 
 /** Why an endpoint is off: the service turned it off (`gone`, `failing`) or someone did through the API. */
-export const DisabledReasonSchema = z.withMeta(z.enum(['gone', 'failing', 'manual']), {
+export const DisabledReasonSchema = z.enum(['gone', 'failing', 'manual']).register(z.globalRegistry, {
   id: 'WebhookDisabledReason',
 });
 export type DisabledReason = z.infer<typeof DisabledReasonSchema>;
@@ -103,8 +99,8 @@ export type EndpointRecord = z.infer<typeof EndpointRecordSchema>;
 /** What fan-out needs of an endpoint (no secret is read for it). */
 export type EndpointSubscription = Pick<EndpointRecord, 'id' | 'enabled' | 'eventTypes'>;
 
-export const EndpointViewSchema = z.withMeta(
-  z.strictObject({
+export const EndpointViewSchema = z
+  .strictObject({
     id: WebhookEndpointIdSchema,
     url: z.string(),
     description: z.string(),
@@ -114,37 +110,40 @@ export const EndpointViewSchema = z.withMeta(
     updatedAt: InstantSchema,
     disabledReason: z.optional(DisabledReasonSchema),
     disabledAt: z.optional(InstantSchema),
-    previousSecretExpiresAt: z.withMeta(z.optional(InstantSchema), {
+    previousSecretExpiresAt: z.optional(InstantSchema).register(z.globalRegistry, {
       description: 'While set, webhooks carry a second signature with the secret before the last rotation.',
     }),
-  }),
-  { id: 'WebhookEndpoint' },
-);
+  })
+  .register(z.globalRegistry, { id: 'WebhookEndpoint' });
 export type EndpointView = z.infer<typeof EndpointViewSchema>;
 
-const SecretSchema = z.withMeta(z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)), {
-  description: 'The signing secret (Standard Webhooks, whsec_ + base64 of 32 random bytes). Shown only once.',
-});
+const SecretSchema = z
+  .string()
+  .check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/))
+  .register(z.globalRegistry, {
+    description:
+      'The signing secret (Standard Webhooks, whsec_ + base64 of 32 random bytes). Shown only once.',
+  });
 
-export const EndpointCreatedSchema = z.withMeta(z.extend(EndpointViewSchema, { secret: SecretSchema }), {
-  id: 'WebhookEndpointCreated',
-});
+export const EndpointCreatedSchema = z
+  .extend(EndpointViewSchema, { secret: SecretSchema })
+  .register(z.globalRegistry, {
+    id: 'WebhookEndpointCreated',
+  });
 export type EndpointCreated = z.infer<typeof EndpointCreatedSchema>;
 
-export const RotatedSecretSchema = z.withMeta(
-  z.strictObject({ secret: SecretSchema, previousSecretExpiresAt: z.optional(InstantSchema) }),
-  { id: 'WebhookSecretRotated' },
-);
+export const RotatedSecretSchema = z
+  .strictObject({ secret: SecretSchema, previousSecretExpiresAt: z.optional(InstantSchema) })
+  .register(z.globalRegistry, { id: 'WebhookSecretRotated' });
 export type RotatedSecret = z.infer<typeof RotatedSecretSchema>;
 
-export const EndpointListSchema = z.withMeta(
-  z.strictObject({ items: z.array(EndpointViewSchema), nextCursor: z.optional(z.string()) }),
-  { id: 'WebhookEndpointList' },
-);
+export const EndpointListSchema = z
+  .strictObject({ items: z.array(EndpointViewSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'WebhookEndpointList' });
 
 /** One delivery attempt to an API-created endpoint, as the deliveries route lists it. */
-export const DeliveryAttemptSchema = z.withMeta(
-  z.strictObject({
+export const DeliveryAttemptSchema = z
+  .strictObject({
     eventId: z.string(),
     eventType: z.string(),
     attempt: z.number().check(z.int(), z.positive()),
@@ -153,23 +152,20 @@ export const DeliveryAttemptSchema = z.withMeta(
     outcome: z.enum(['delivered', 'failed', 'pending']),
     durationMs: z.number().check(z.int(), z.nonnegative()),
     nextAttemptAt: z.optional(InstantSchema),
-    error: z.withMeta(z.optional(z.string()), {
+    error: z.optional(z.string()).register(z.globalRegistry, {
       description: 'Why the attempt failed (never a secret, signature or URL).',
     }),
-  }),
-  { id: 'WebhookDeliveryAttempt' },
-);
+  })
+  .register(z.globalRegistry, { id: 'WebhookDeliveryAttempt' });
 export type DeliveryAttempt = z.infer<typeof DeliveryAttemptSchema>;
 
-export const DeliveryAttemptListSchema = z.withMeta(
-  z.strictObject({ items: z.array(DeliveryAttemptSchema), nextCursor: z.optional(z.string()) }),
-  { id: 'WebhookDeliveryAttemptList' },
-);
+export const DeliveryAttemptListSchema = z
+  .strictObject({ items: z.array(DeliveryAttemptSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'WebhookDeliveryAttemptList' });
 
-export const ReplayAcceptedSchema = z.withMeta(
-  z.strictObject({ events: z.number().check(z.int(), z.nonnegative()) }),
-  { id: 'WebhookReplayAccepted' },
-);
+export const ReplayAcceptedSchema = z
+  .strictObject({ events: z.number().check(z.int(), z.nonnegative()) })
+  .register(z.globalRegistry, { id: 'WebhookReplayAccepted' });
 
 /** The API's view of an endpoint at `now`: never a secret; a rotation's end only while it is ahead. */
 export function endpointView(record: EndpointRecord, now: Date): EndpointView {

@@ -5,7 +5,9 @@ import { MAX_CXONE_PROFICIENCY } from './schemas.ts';
 import type { SkillAssignment, SkillMember } from './types.ts';
 import * as z from './zod.ts';
 
-export const DriftKindSchema = z.withMeta(z.enum(['missing', 'unexpected', 'changed']), { id: 'DriftKind' });
+export const DriftKindSchema = z
+  .enum(['missing', 'unexpected', 'changed'])
+  .register(z.globalRegistry, { id: 'DriftKind' });
 export type DriftKind = z.infer<typeof DriftKindSchema>;
 
 const MemberStateSchema = z.strictObject({
@@ -13,27 +15,26 @@ const MemberStateSchema = z.strictObject({
   proficiency: z.int().check(z.minimum(1), z.maximum(MAX_CXONE_PROFICIENCY)),
 });
 
-export const DriftDifferenceSchema = z.withMeta(
-  z.strictObject({
+export const DriftDifferenceSchema = z
+  .strictObject({
     userId: z.string(),
-    agentId: z.withMeta(z.optional(z.int()), {
+    agentId: z.optional(z.int()).register(z.globalRegistry, {
       description: 'CXone’s agentId, where the read listed the member.',
     }),
     kind: DriftKindSchema,
-    expected: z.withMeta(z.optional(MemberStateSchema), {
+    expected: z.optional(MemberStateSchema).register(z.globalRegistry, {
       description: 'As planned now (missing, changed).',
     }),
-    actual: z.withMeta(z.optional(MemberStateSchema), {
+    actual: z.optional(MemberStateSchema).register(z.globalRegistry, {
       description: 'As CXone holds it (unexpected, changed).',
     }),
-  }),
-  {
+  })
+  .register(z.globalRegistry, {
     id: 'DriftDifference',
     description:
       '`missing`: planned, not on the skill; `unexpected`: on the skill and not planned (in managed membership only ' +
       'agents the service manages count); `changed`: another isActive or proficiency than planned.',
-  },
-);
+  });
 export type DriftDifference = z.infer<typeof DriftDifferenceSchema>;
 
 export interface SkillDriftInput {

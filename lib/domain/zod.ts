@@ -19,7 +19,8 @@ export * from 'zod/mini';
 
 /**
  * `schema` with `metadata` (an OpenAPI `id`, a description, examples), as classic zod's `.meta()` and `.describe()`:
- * a copy of it registered in the global registry, which the OpenAPI document is generated from.
+ * a copy of it registered in the global registry, which the OpenAPI document is generated from. For a schema that is
+ * used elsewhere without the metadata; one built in place takes `.register(z.globalRegistry, …)` (no copy to build).
  */
 export function withMeta<T extends z.ZodMiniType>(schema: T, metadata: z.core.GlobalMeta): T {
   const copy = schema.clone();

@@ -9,15 +9,15 @@ export const FieldErrorSchema = z.withMeta(ValidationIssueSchema, {
   description: 'One validation error; all errors are reported at once.',
 });
 
-export const ProblemDetailsSchema = z.withMeta(
-  z.strictObject({
+export const ProblemDetailsSchema = z
+  .strictObject({
     type: z.string(),
     title: z.string(),
     status: z.int(),
     detail: z.string(),
     errors: z.optional(z.array(FieldErrorSchema)),
-  }),
-  {
+  })
+  .register(z.globalRegistry, {
     id: 'ProblemDetails',
     description: 'RFC 9457 problem details (`application/problem+json`).',
     examples: [
@@ -35,6 +35,5 @@ export const ProblemDetailsSchema = z.withMeta(
         ],
       },
     ],
-  },
-);
+  });
 export type ProblemDetails = z.infer<typeof ProblemDetailsSchema>;
