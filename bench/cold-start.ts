@@ -73,8 +73,13 @@ interface CfnFunction {
 function dummyValue(name: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (name === 'TABLE_NAME') return 'cxone-assignments-bench-AssignmentsTable-0123456789AB';
-  if (name.endsWith('_QUEUE_URL')) {
-    const queue = name === 'DISPATCH_QUEUE_URL' ? 'dispatch.fifo' : 'wfm-events';
+  if (name.endsWith('_QUEUE_URL') || name.endsWith('_DLQ_URL')) {
+    const queue =
+      name === 'DISPATCH_QUEUE_URL'
+        ? 'dispatch.fifo'
+        : name === 'WFM_DLQ_URL'
+          ? 'wfm-events-dlq'
+          : 'wfm-events';
     return `https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-bench-${queue}`;
   }
   if (name.endsWith('_SECRET_ID')) {

@@ -306,6 +306,17 @@ function costRows(e2e: E2eResult, service: PackagedService, goodput?: GoodputRes
     },
     {
       section,
+      metric: 'handler log lines per assignment, by kind',
+      value: Object.entries(e2e.logs.byKind)
+        .sort(([, a], [, b]) => b.bytes - a.bytes)
+        .map(
+          ([kind, c]) =>
+            `${kind} ${formatNumber(c.lines / n, 2)} (${formatNumber(c.bytes / n / 1024, 2)} KB)`,
+        )
+        .join('; '),
+    },
+    {
+      section,
       metric: 'DynamoDB items (bytes as billed)',
       value: `assignment status ${kib(items.assignment)} + desired state ${kib(items.desired)} + pending events ${kib(items.pendingEvents)} (packed); campaign ${kib(items.campaign)}, counter ${kib(items.counter)}, schedule ${kib(items.schedule)}, idempotency claim ${kib(items.idempotency)}. Previous layout, same data: assignment ${kib(e2e.previousItemBytes.assignment)}, campaign ${kib(e2e.previousItemBytes.campaign)}, events ${kib(e2e.previousItemBytes.pendingEvents)}`,
     },
