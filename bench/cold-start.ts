@@ -82,6 +82,8 @@ function dummyValue(name: string, value: unknown): string {
           : 'wfm-events';
     return `https://sqs.us-east-1.amazonaws.com/123456789012/cxone-assignments-bench-${queue}`;
   }
+  if (name.endsWith('_KEY_ID'))
+    return 'arn:aws:kms:us-east-1:123456789012:key/00000000-0000-4000-8000-000000000000';
   if (name.endsWith('_SECRET_ID')) {
     return `arn:aws:secretsmanager:us-east-1:123456789012:secret:cxone-assignments/bench/${name.toLowerCase()}-AbCdEf`;
   }

@@ -35,6 +35,8 @@ export const DYNAMO_ITEM_OVERHEAD_BYTES = 100;
 export interface ItemSizes {
   /** The assignment's status item at its final status, its pending events removed (`ASSIGNMENT#<id>` `A`). */
   assignment: number;
+  /** The same item before its final status (no result, no latency): what the submission and `dispatching` write. */
+  assignmentQueued: number;
   /** The assignment's desired-state item (`D`). */
   desired: number;
   /** The campaign item: latest assignment, last applied state, managed agents (`CAMPAIGN#<id>` `S`). */
@@ -47,6 +49,8 @@ export interface ItemSizes {
   idempotency: number;
   /** The final status's WFM events as the assignment item holds them until they are queued. */
   pendingEvents: number;
+  /** One WFM event's replay item (`WFM_EVENTS#<hour>`), which the fan-out stores for every event. */
+  eventLog: number;
 }
 
 /** The items of the layout before the desired state moved to its own item: the same data, sized as it was stored. */
@@ -66,7 +70,9 @@ export interface CostInputs {
   dispatchMsPerRecord: number;
   dispatchRecordsPerInvocation: number;
   deliverMsPerInvocation: number;
-  deliverRecordsPerInvocation: number;
+  /** Invocations of the delivery function per assignment (fan-out of each event, then each delivery), measured. */
+  deliverInvocationsPerAssignment: number;
+  /** WFM events (= webhooks, with one endpoint subscribed to every event) per assignment. */
   webhooksPerAssignment: number;
   /** Handler log lines and bytes per assignment (EMF metric lines included). */
   logLinesPerAssignment: number;
@@ -97,7 +103,7 @@ export interface CostLine {
 
 /** One DynamoDB (or SQS) call an assignment makes: its billed units each time, and how many times. */
 export interface AwsCall {
-  handler: 'submit' | 'dispatch';
+  handler: 'submit' | 'dispatch' | 'deliver';
   call: string;
   service: 'dynamodb' | 'sqs';
   writeUnits: number;
@@ -119,8 +125,9 @@ const round = (value: number, digits = 2) => Number(value.toFixed(digits));
  */
 export function awsCallsPerAssignment(inputs: CostInputs): AwsCall[] {
   const { items } = inputs;
-  const status = kb(items.assignment);
+  const queued = kb(items.assignmentQueued);
   const withEvents = kb(items.assignment + items.pendingEvents);
+  const events = inputs.webhooksPerAssignment;
   const write = (handler: AwsCall['handler'], call: string, writeUnits: number, count = 1): AwsCall => ({
     handler,
     call,
@@ -137,25 +144,20 @@ export function awsCallsPerAssignment(inputs: CostInputs): AwsCall[] {
     readUnits: readUnits(bytes),
     count,
   });
-  const sqs = (handler: AwsCall['handler'], call: string): AwsCall => ({
+  const sqs = (handler: AwsCall['handler'], call: string, count = 1): AwsCall => ({
     handler,
     call,
     service: 'sqs',
     writeUnits: 0,
     readUnits: 0,
-    count: 1,
+    count,
   });
-  const transaction =
-    2 *
-    ((inputs.idempotencyKey ? kb(items.idempotency) : 0) + status + kb(items.desired) + kb(items.campaign));
+  const transaction = 2 * ((inputs.idempotencyKey ? kb(items.idempotency) : 0) + queued + kb(items.campaign));
   return [
-    write(
-      'submit',
-      'TransactWriteItems: idempotency claim, status item, desired-state item, campaign item',
-      transaction,
-    ),
+    write('submit', 'PutItem desired-state item', kb(items.desired)),
+    write('submit', 'TransactWriteItems: idempotency claim, status item, campaign item', transaction),
     sqs('submit', 'SQS SendMessage'),
-    write('submit', 'markEnqueued', status),
+    write('submit', 'markEnqueued', queued),
     read(
       'dispatch',
       'getAssignment: Query of the status and desired-state items',
@@ -163,7 +165,7 @@ export function awsCallsPerAssignment(inputs: CostInputs): AwsCall[] {
     ),
     read('dispatch', 'getCampaignState: campaign item', items.campaign),
     read('dispatch', "getCampaignState: the latest assignment's desired-state item", items.desired),
-    write('dispatch', 'status dispatching', status),
+    write('dispatch', 'status dispatching', queued),
     write('dispatch', 'recordManaged (agents added)', kb(items.campaign), inputs.addsAgents ? 1 : 0),
     write('dispatch', 'recordApplied', kb(items.campaign)),
     write('dispatch', 'reserveSequence on the counter item', kb(items.counter), inputs.changesAgents ? 1 : 0),
@@ -183,6 +185,9 @@ export function awsCallsPerAssignment(inputs: CostInputs): AwsCall[] {
       kb(items.schedule) + 2,
       inputs.scheduleMovesPerAssignment,
     ),
+    write('deliver', 'fan-out: PutItem of the event for replay', kb(items.eventLog), events),
+    read('deliver', 'fan-out: Query of the API-created endpoints', 0, events),
+    sqs('deliver', 'fan-out: SQS SendMessageBatch (one delivery per endpoint)', events),
   ];
 }
 
@@ -203,7 +208,8 @@ export function previousLayoutWriteUnits(inputs: CostInputs, previous: PreviousI
     withEvents + // final status
     withEvents + // clearPendingEvents
     kb(inputs.items.schedule) + // the schedule item, rewritten after every dispatch
-    inputs.scheduleMovesPerAssignment * 2
+    inputs.scheduleMovesPerAssignment * 2 +
+    inputs.webhooksPerAssignment * kb(inputs.items.eventLog) // the fan-out's replay items, as now
   );
 }
 
@@ -226,7 +232,7 @@ export function awsCallCounts(inputs: CostInputs): { submit: number; dispatch: n
 export function costPerMillionAssignments(inputs: CostInputs): { lines: CostLine[]; total: number } {
   const million = 1e6;
   const dispatchInvocations = 1 / inputs.dispatchRecordsPerInvocation;
-  const deliverInvocations = inputs.webhooksPerAssignment / inputs.deliverRecordsPerInvocation;
+  const deliverInvocations = inputs.deliverInvocationsPerAssignment;
   const invocations = 1 + dispatchInvocations + deliverInvocations;
   const gbSeconds =
     gb(inputs.memoryMb.submit) * (inputs.submitMsPerInvocation / 1000) +
@@ -235,8 +241,10 @@ export function costPerMillionAssignments(inputs: CostInputs): { lines: CostLine
   const { writeUnits, readUnits: reads } = dynamoUnitsPerAssignment(inputs);
   // FIFO: SendMessage; the event source mapping's ReceiveMessage and DeleteMessageBatch per batch.
   const fifoRequests = 1 + 2 * dispatchInvocations;
-  // Standard: SendMessageBatch (10 per request), then receive + delete per batch.
-  const standardRequests = Math.ceil(inputs.webhooksPerAssignment / 10) + 2 * deliverInvocations;
+  // Standard: the dispatcher's SendMessageBatch (10 per request), the fan-out's per event, then receive + delete per
+  // batch of the delivery function.
+  const standardRequests =
+    Math.ceil(inputs.webhooksPerAssignment / 10) + inputs.webhooksPerAssignment + 2 * deliverInvocations;
   const secretCallsPerMonth = inputs.warmContainersWithSecrets * ((730 * 3600) / inputs.secretsMaxAgeSeconds);
   const logEvents = inputs.logLinesPerAssignment + PLATFORM_LOG_EVENTS_PER_INVOCATION * invocations + 1;
   const logBytes =

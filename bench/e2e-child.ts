@@ -411,15 +411,33 @@ async function itemSizes(
   const packed = (value: AttributeValue | undefined) => unpack(value?.B);
   const desired = packed(desiredItem?.desired);
   const { lastApplied, managedAgents, ...pointer } = campaign ?? {};
+  // Before its final status the item had no result or latency yet ("dispatching" is the longest status word).
+  const {
+    result: _result,
+    latency: _latency,
+    latencyMs: _latencyMs,
+    error: _error,
+    ...queued
+  } = status ?? {};
+  const finalEvent = events.find((event) => (event as { type?: string }).type?.includes('.assignment.'));
   return {
     itemBytes: {
       assignment: size(status),
+      assignmentQueued: size(status && { ...queued, status: { S: 'dispatching' } }),
       desired: size(desiredItem),
       campaign: size(campaign),
       counter: size(counter),
       schedule: size(await item(campaignPk, 'D')),
       idempotency: size(await item(`IDEMPOTENCY#${sample.campaignId}#${idempotencyKey}`, 'I')),
       pendingEvents: 'pendingEvents'.length + pack(events).length,
+      // As lib/adapters/dynamo-event-log.ts stores it: hour key, time#id sort key, type, the event's JSON, TTL.
+      eventLog: jsonItemBytes({
+        pk: `WFM_EVENTS#${String((finalEvent as { time?: string })?.time).slice(0, 13)}`,
+        sk: `${(finalEvent as { time?: string })?.time}#${(finalEvent as { id?: string })?.id}`,
+        type: (finalEvent as { type?: string })?.type,
+        event: JSON.stringify(finalEvent),
+        expiresAt: 1_800_000_000,
+      }),
     },
     previousItemBytes: {
       assignment: size(status) + jsonItemBytes({ desired }),

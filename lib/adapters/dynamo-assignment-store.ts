@@ -30,7 +30,7 @@ const desiredKey = (assignmentId: string) => ({ pk: `ASSIGNMENT#${assignmentId}`
 const campaignKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'S' });
 const sequenceKey = (campaignId: string) => ({ pk: `CAMPAIGN#${campaignId}`, sk: 'N' });
 /** Attributes of the assignment item stored packed (dynamo-packed.ts). */
-const PACKED_ASSIGNMENT_ATTRIBUTES: ReadonlySet<string> = new Set(['pendingEvents']);
+const PACKED_ASSIGNMENT_ATTRIBUTES: ReadonlySet<string> = new Set(['pendingEvents', 'result']);
 const idempotencyKey = (campaignId: string, key: string) => ({
   pk: `IDEMPOTENCY#${campaignId}#${key}`,
   sk: 'I',
@@ -47,11 +47,21 @@ function stripKeys<T>(item: Record<string, unknown> | undefined): T | undefined 
 }
 
 function assignmentOf(status: Record<string, unknown>, desired: unknown): AssignmentRecord {
-  const { pk: _pk, sk: _sk, expiresAt: _ttl, desired: legacyDesired, pendingEvents, ...rest } = status;
+  const {
+    pk: _pk,
+    sk: _sk,
+    expiresAt: _ttl,
+    desired: legacyDesired,
+    pendingEvents,
+    result,
+    ...rest
+  } = status;
   const events = unpack<AssignmentRecord['pendingEvents']>(pendingEvents);
+  const outcome = unpack<AssignmentRecord['result']>(result);
   return {
     ...rest,
     desired: unpack(desired ?? legacyDesired),
+    ...(outcome === undefined ? {} : { result: outcome }),
     ...(events === undefined ? {} : { pendingEvents: events }),
   } as AssignmentRecord;
 }
@@ -76,30 +86,40 @@ export class DynamoAssignmentStore implements AssignmentStore {
     this.tableName = tableName;
   }
 
-  /** The assignment's status item (conditional on being new) and its desired-state item. */
-  private putAssignment(record: AssignmentRecord): TransactItem[] {
-    const { desired, pendingEvents, ...status } = record;
-    const expiresAt = epochSeconds(record.submittedAt, ASSIGNMENT_TTL_SECONDS);
-    return [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...assignmentKey(record.assignmentId),
-            ...status,
-            ...(pendingEvents === undefined ? {} : { pendingEvents: pack(pendingEvents) }),
-            expiresAt,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
+  /**
+   * The desired-state item, written before the transaction that makes the assignment exist (a write outside a
+   * transaction costs half): nothing reads it until the status item and the campaign pointer refer to it, and one
+   * left by a transaction that failed (a reused Idempotency-Key) expires with its TTL.
+   */
+  private async putDesired(record: AssignmentRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...desiredKey(record.assignmentId),
+          desired: pack(record.desired),
+          expiresAt: epochSeconds(record.submittedAt, ASSIGNMENT_TTL_SECONDS),
         },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...desiredKey(record.assignmentId), desired: pack(desired), expiresAt },
+      }),
+    );
+  }
+
+  /** The assignment's status item, conditional on being new. */
+  private putAssignment(record: AssignmentRecord): TransactItem {
+    const { desired: _desired, pendingEvents, result, ...status } = record;
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...assignmentKey(record.assignmentId),
+          ...status,
+          ...(result === undefined ? {} : { result: pack(result) }),
+          ...(pendingEvents === undefined ? {} : { pendingEvents: pack(pendingEvents) }),
+          expiresAt: epochSeconds(record.submittedAt, ASSIGNMENT_TTL_SECONDS),
         },
+        ConditionExpression: 'attribute_not_exists(pk)',
       },
-    ];
+    };
   }
 
   private setLatest(record: AssignmentRecord, expectedLatest?: string): TransactItem {
@@ -141,7 +161,8 @@ export class DynamoAssignmentStore implements AssignmentStore {
         },
       });
     }
-    items.push(...this.putAssignment(record), this.setLatest(record));
+    items.push(this.putAssignment(record), this.setLatest(record));
+    await this.putDesired(record);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return { created: true };
@@ -165,15 +186,16 @@ export class DynamoAssignmentStore implements AssignmentStore {
   }
 
   async createRebalance(record: AssignmentRecord, expectedLatest: string): Promise<boolean> {
+    await this.putDesired(record);
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: [...this.putAssignment(record), this.setLatest(record, expectedLatest)],
+          TransactItems: [this.putAssignment(record), this.setLatest(record, expectedLatest)],
         }),
       );
       return true;
     } catch (error) {
-      if (cancelledByCondition(error, 2)) return false;
+      if (cancelledByCondition(error, 1)) return false;
       throw error;
     }
   }

@@ -43,10 +43,8 @@ const assignmentPut = {
   },
 };
 const desiredPut = {
-  Put: {
-    TableName: TABLE,
-    Item: { pk: 'ASSIGNMENT#asg-1', sk: 'D', desired: pack(record.desired), expiresAt },
-  },
+  TableName: TABLE,
+  Item: { pk: 'ASSIGNMENT#asg-1', sk: 'D', desired: pack(record.desired), expiresAt },
 };
 const latestUpdate = {
   Update: {
@@ -65,12 +63,16 @@ const latestUpdate = {
 beforeEach(() => ddb.reset());
 
 describe('DynamoAssignmentStore.createAssignment', () => {
-  it('writes the assignment, its desired state (packed) and the campaign pointer in one transaction', async () => {
+  it('writes the desired state (packed), then the assignment and the campaign pointer in one transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
     expect(await store().createAssignment(record)).toEqual({ created: true });
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input)).toEqual([desiredPut]);
     const calls = ddb.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toEqual({ TransactItems: [assignmentPut, desiredPut, latestUpdate] });
+    expect(calls[0]?.args[0].input).toEqual({ TransactItems: [assignmentPut, latestUpdate] });
+    const names = ddb.calls().map((call) => (call.args[0] as object).constructor.name);
+    expect(names).toEqual(['PutCommand', 'TransactWriteCommand']);
   });
 
   it('claims the Idempotency-Key in the same transaction, first, conditional on it being new', async () => {
@@ -92,13 +94,12 @@ describe('DynamoAssignmentStore.createAssignment', () => {
         },
       },
       assignmentPut,
-      desiredPut,
       latestUpdate,
     ]);
   });
 
   it('returns the existing claim (consistent read) when the key was already used', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
     ddb.on(GetCommand).resolves({
       Item: {
         pk: `IDEMPOTENCY#${CAMPAIGN_ID}#k-1`,
@@ -142,7 +143,6 @@ describe('DynamoAssignmentStore.createRebalance', () => {
     expect(ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input).toEqual({
       TransactItems: [
         assignmentPut,
-        desiredPut,
         {
           Update: {
             ...latestUpdate.Update,
@@ -158,7 +158,7 @@ describe('DynamoAssignmentStore.createRebalance', () => {
   });
 
   it('answers false when the latest state changed meanwhile', async () => {
-    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed'));
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
     expect(await store().createRebalance(record, 'asg-0')).toBe(false);
   });
 });
@@ -336,13 +336,15 @@ describe('DynamoAssignmentStore small updates', () => {
     });
   });
 
-  it('updateAssignment stores the pending events packed', async () => {
+  it('updateAssignment stores the pending events and the result packed', async () => {
     ddb.on(UpdateCommand).resolves({});
     const events = [{ id: 'e-1' }, { id: 'e-2' }] as never;
-    await store().updateAssignment('asg-1', { pendingEvents: events }, ['dispatching']);
-    const stored = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':v0'];
-    expect(stored).toBeInstanceOf(Uint8Array);
-    expect(unpack(stored)).toEqual(events);
+    const result = { active: ['agent-1'], verified: true } as never;
+    await store().updateAssignment('asg-1', { pendingEvents: events, result }, ['dispatching']);
+    const values = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues;
+    expect(values?.[':v0']).toBeInstanceOf(Uint8Array);
+    expect(unpack(values?.[':v0'])).toEqual(events);
+    expect(unpack(values?.[':v1'])).toEqual(result);
   });
 });
 
@@ -353,10 +355,10 @@ describe('DynamoAssignmentStore with a submission body', () => {
     await store().createAssignment({ ...record, desired: body, agentsRequested: 3 });
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items[0]?.Put?.Item?.desired).toBeUndefined();
-    const packed = items[1]?.Put?.Item?.desired;
+    const packed = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.desired;
     expect(unpack(packed)).toEqual(body);
     expect((packed as Uint8Array).length).toBeLessThan(JSON.stringify(body).length / 2);
-    expect(JSON.stringify(items[2]?.Update)).not.toContain('agent-uuid');
+    expect(JSON.stringify(items[1]?.Update)).not.toContain('agent-uuid');
   });
 });
 

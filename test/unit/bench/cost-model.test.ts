@@ -37,18 +37,20 @@ function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
     dispatchMsPerRecord: 1000,
     dispatchRecordsPerInvocation: 1,
     deliverMsPerInvocation: 0,
-    deliverRecordsPerInvocation: 1,
+    deliverInvocationsPerAssignment: 0,
     webhooksPerAssignment: 0,
     logLinesPerAssignment: 0,
     logBytesPerAssignment: 0,
     items: {
       assignment: 700,
+      assignmentQueued: 300,
       desired: 1500,
       campaign: 900,
       counter: 40,
       schedule: 120,
       idempotency: 200,
       pendingEvents: 600,
+      eventLog: 700,
     },
     changesAgents: true,
     addsAgents: false,
@@ -70,14 +72,19 @@ describe('cost model', () => {
   });
 
   it('counts 1 KB write units per item written, doubled inside the submission transaction', () => {
-    // Transaction 2 × (status 1 + desired 2 + campaign 1); markEnqueued 1; dispatching 1, recordApplied 1,
-    // reserveSequence 1, final status + events 2, clearPendingEvents 2.
-    expect(dynamoUnitsPerAssignment(inputs()).writeUnits).toBe(8 + 1 + 1 + 1 + 1 + 2 + 2);
-    expect(dynamoUnitsPerAssignment(inputs({ changesAgents: false })).writeUnits).toBe(15);
-    expect(dynamoUnitsPerAssignment(inputs({ idempotencyKey: true })).writeUnits).toBe(18);
-    expect(dynamoUnitsPerAssignment(inputs({ addsAgents: true })).writeUnits).toBe(17);
+    // Desired-state item 2 (outside the transaction); transaction 2 × (status 1 + campaign 1); markEnqueued 1;
+    // dispatching 1, recordApplied 1, reserveSequence 1, final status + events 2, clearPendingEvents 2.
+    expect(dynamoUnitsPerAssignment(inputs()).writeUnits).toBe(2 + 4 + 1 + 1 + 1 + 1 + 2 + 2);
+    expect(dynamoUnitsPerAssignment(inputs({ changesAgents: false })).writeUnits).toBe(13);
+    expect(dynamoUnitsPerAssignment(inputs({ idempotencyKey: true })).writeUnits).toBe(16);
+    expect(dynamoUnitsPerAssignment(inputs({ addsAgents: true })).writeUnits).toBe(15);
     // A moved due instant: the schedule item (1) and its index entry, deleted and put (2).
-    expect(dynamoUnitsPerAssignment(inputs({ scheduleMovesPerAssignment: 1 })).writeUnits).toBe(19);
+    expect(dynamoUnitsPerAssignment(inputs({ scheduleMovesPerAssignment: 1 })).writeUnits).toBe(17);
+    // Each WFM event: the fan-out's replay item (1 WRU) and its endpoints Query (1 RRU).
+    expect(dynamoUnitsPerAssignment(inputs({ webhooksPerAssignment: 3 }))).toEqual({
+      writeUnits: 17,
+      readUnits: 9,
+    });
   });
 
   it('counts strongly consistent reads per 4 KB, a Query on the items it returns together', () => {
@@ -102,8 +109,8 @@ describe('cost model', () => {
       cpuMs: 5,
     });
     const calls = awsCallCounts(inputs());
-    expect(calls).toEqual({ submit: 3, dispatch: 12 });
-    expect(modelled.submitMsPerInvocation).toBe(3 * 10 + 5);
+    expect(calls).toEqual({ submit: 4, dispatch: 12 });
+    expect(modelled.submitMsPerInvocation).toBe(4 * 10 + 5);
     expect(modelled.dispatchMsPerRecord).toBeCloseTo(12 * 10 + 1.2 * 150 + 5);
     expect(modelled.deliverMsPerInvocation).toBe(105);
   });
@@ -164,6 +171,7 @@ describe('the model counts the calls the adapter makes', () => {
     expect(count(QueryCommand) + count(GetCommand)).toBe(
       dispatchModelled.filter((c) => c.readUnits > 0).length,
     );
-    expect(count(PutCommand)).toBe(0);
+    // The desired-state item; the counter item exists since the first assignment.
+    expect(count(PutCommand)).toBe(1);
   });
 });
