@@ -164,7 +164,13 @@ export function awsCallsPerAssignment(inputs: CostInputs): AwsCall[] {
       items.assignment + items.desired,
     ),
     read('dispatch', 'getCampaignState: campaign item', items.campaign),
-    read('dispatch', "getCampaignState: the latest assignment's desired-state item", items.desired),
+    // The latest assignment is the one dispatched: its desired state was just read (the adapter keeps it).
+    read(
+      'dispatch',
+      "getCampaignState: the latest assignment's desired-state item (in memory)",
+      items.desired,
+      0,
+    ),
     write('dispatch', 'status dispatching', queued),
     write('dispatch', 'recordManaged (agents added)', kb(items.campaign), inputs.addsAgents ? 1 : 0),
     write('dispatch', 'recordApplied', kb(items.campaign)),
@@ -175,8 +181,9 @@ export function awsCallsPerAssignment(inputs: CostInputs): AwsCall[] {
     read('dispatch', 'reschedule: getCampaignState: campaign item', items.campaign),
     read(
       'dispatch',
-      "reschedule: getCampaignState: the latest assignment's desired-state item",
+      "reschedule: getCampaignState: the latest assignment's desired-state item (in memory)",
       items.desired,
+      0,
     ),
     read('dispatch', 'reschedule: schedule item', items.schedule),
     write(

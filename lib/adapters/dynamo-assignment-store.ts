@@ -23,6 +23,8 @@ import { pack, unpack } from './dynamo-packed.ts';
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const ASSIGNMENT_TTL_SECONDS = 90 * 24 * 3600;
+/** Desired states kept in memory per store (one per campaign a container dispatches is plenty). */
+const DESIRED_CACHE_SIZE = 64;
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 const assignmentKey = (assignmentId: string) => ({ pk: `ASSIGNMENT#${assignmentId}`, sk: 'A' });
@@ -80,6 +82,12 @@ function cancelledByCondition(error: unknown, index: number): boolean {
 export class DynamoAssignmentStore implements AssignmentStore {
   private readonly doc: DynamoDBDocumentClient;
   private readonly tableName: string;
+  /**
+   * Desired-state items read or written lately, by assignment id. They never change once written, so a copy is never
+   * stale: a dispatch reads its assignment, then the campaign state (whose desired state is usually that same
+   * assignment's), then reschedules (the campaign state again) — one read instead of three.
+   */
+  private readonly desiredCache = new Map<string, unknown>();
 
   constructor(client: DynamoDBClient, tableName: string) {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -213,16 +221,30 @@ export class DynamoAssignmentStore implements AssignmentStore {
     const items = out.Items ?? [];
     const status = items.find((item) => item.sk === 'A');
     if (!status) return undefined;
-    return assignmentOf(status, items.find((item) => item.sk === 'D')?.desired);
+    const record = assignmentOf(status, items.find((item) => item.sk === 'D')?.desired);
+    this.remember(assignmentId, record.desired);
+    return record;
+  }
+
+  private remember(assignmentId: string, desired: unknown): void {
+    if (desired === undefined) return;
+    this.desiredCache.delete(assignmentId);
+    this.desiredCache.set(assignmentId, desired);
+    if (this.desiredCache.size > DESIRED_CACHE_SIZE) {
+      this.desiredCache.delete(this.desiredCache.keys().next().value as string);
+    }
   }
 
   /** The desired state of an assignment: its `D` item, or (previous layout) inside its status item. */
   private async desiredOf(assignmentId: string): Promise<unknown> {
+    if (this.desiredCache.has(assignmentId)) return this.desiredCache.get(assignmentId);
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: desiredKey(assignmentId), ConsistentRead: true }),
     );
-    if (out.Item) return unpack(out.Item.desired);
-    return (await this.getAssignment(assignmentId))?.desired;
+    if (!out.Item) return (await this.getAssignment(assignmentId))?.desired;
+    const desired = unpack(out.Item.desired);
+    this.remember(assignmentId, desired);
+    return desired;
   }
 
   async getCampaignState(campaignId: string): Promise<CampaignState | undefined> {

@@ -426,3 +426,26 @@ describe('DynamoAssignmentStore over items of the previous layout', () => {
     expect(await store().getAssignment('asg-1')).toEqual(record);
   });
 });
+
+describe('DynamoAssignmentStore desired states in memory', () => {
+  it('reads an assignment’s desired state once: it never changes once written', async () => {
+    const fake = new FakeDynamoTable();
+    fake.install(ddb);
+    const once = store();
+    await once.createAssignment(record);
+    ddb.resetHistory();
+    expect((await once.getAssignment('asg-1'))?.desired).toEqual(record.desired);
+    expect((await once.getCampaignState(CAMPAIGN_ID))?.desired).toEqual(record.desired);
+    expect((await once.getCampaignState(CAMPAIGN_ID))?.desired).toEqual(record.desired);
+    const keys = ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.sk);
+    expect(keys).toEqual(['S', 'S']);
+    // Another store (another container) reads the item.
+    expect((await store().getCampaignState(CAMPAIGN_ID))?.desired).toEqual(record.desired);
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.sk)).toEqual([
+      'S',
+      'S',
+      'S',
+      'D',
+    ]);
+  });
+});
