@@ -41,3 +41,24 @@ export function dynamoItemBytes(item: Record<string, AttributeValue>): number {
     0,
   );
 }
+
+/** Size of a plain JSON value as the document client would marshal it (strings, numbers, booleans, lists, maps). */
+export function jsonValueBytes(value: unknown): number {
+  if (value === null || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return utf8(value);
+  if (typeof value === 'number') return numberBytes(String(value));
+  if (Array.isArray(value)) return value.reduce((total: number, item) => total + 1 + jsonValueBytes(item), 3);
+  if (typeof value === 'object') {
+    return Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .reduce((total, [name, item]) => total + 1 + utf8(name) + jsonValueBytes(item), 3);
+  }
+  return 0;
+}
+
+/** Size of an item given as plain JSON attributes (undefined ones are not stored). */
+export function jsonItemBytes(item: Record<string, unknown>): number {
+  return Object.entries(item)
+    .filter(([, value]) => value !== undefined)
+    .reduce((total, [name, value]) => total + utf8(name) + jsonValueBytes(value), 0);
+}

@@ -5,10 +5,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack } from '../infra/local/stack.ts';
+import { pack, unpack } from '../lib/adapters/dynamo-packed.ts';
 import type { CampaignPolicy } from '../lib/domain/schemas.ts';
-import { dynamoItemBytes } from './dynamo-size.ts';
+import { dynamoItemBytes, jsonItemBytes } from './dynamo-size.ts';
 import { E2E_MARKER_END, E2E_MARKER_START, type E2eChildResult, type E2eOptions } from './e2e-protocol.ts';
 
 class E2eError extends Error {
@@ -156,6 +157,7 @@ interface Webhook {
   type: string;
   assignmentId: string;
   bytes: number;
+  event: unknown;
 }
 
 async function receivedWebhooks(wfmUrl: string): Promise<Webhook[]> {
@@ -167,6 +169,7 @@ async function receivedWebhooks(wfmUrl: string): Promise<Webhook[]> {
       type: event.type,
       assignmentId: event.data.assignmentId,
       bytes: Buffer.byteLength(hook.body),
+      event,
     };
   });
 }
@@ -251,7 +254,9 @@ async function main(): Promise<void> {
       await sleep(500);
       if (failure) throw failure;
       const got = await json<AssignmentView>(`${stack.apiUrl}/assignments/${assignmentId}`, { headers });
-      if (got.status === 200 && FINAL.has(got.body.status)) return { view: got.body, putMs, retries };
+      if (got.status === 200 && FINAL.has(got.body.status)) {
+        return { view: got.body, putMs, retries, idempotencyKey: `bench-${campaignId}-${round}` };
+      }
       if (Date.now() > deadline) throw new E2eError(`${assignmentId} not final after 180 s`);
     }
   }
@@ -306,11 +311,11 @@ async function main(): Promise<void> {
       invocations,
       awsCallMs: await awsSamples(),
       requests: (await json<SandboxRequest[]>(`${stack.cxoneUrl}/sandbox/requests`)).body,
-      itemBytes: async (pk: string, sk: string) => {
+      item: async (pk: string, sk: string) => {
         const out = await dynamo.send(
           new GetItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: sk } } }),
         );
-        return out.Item ? dynamoItemBytes(out.Item) : Number.NaN;
+        return out.Item;
       },
     });
     await writeFile(resultFile, JSON.stringify(result));
@@ -331,13 +336,13 @@ interface SandboxRequest {
 }
 
 async function summarize(run: {
-  measured: { view: AssignmentView; putMs: number; retries: number }[];
+  measured: { view: AssignmentView; putMs: number; retries: number; idempotencyKey: string }[];
   hooks: Webhook[];
   wallMs: number;
   invocations: Invocation[];
   awsCallMs: number[];
   requests: SandboxRequest[];
-  itemBytes: (pk: string, sk: string) => Promise<number>;
+  item: (pk: string, sk: string) => Promise<Record<string, AttributeValue> | undefined>;
 }): Promise<E2eChildResult> {
   // The last CXone write answered 2xx for each assignment (the client sends the assignmentId as CorrelationId).
   const writeAcks = new Map<string, number>();
@@ -352,7 +357,8 @@ async function summarize(run: {
   }
   const ids = new Set(run.measured.map((m) => m.view.assignmentId));
   const hooks = run.hooks.filter((h) => ids.has(h.assignmentId));
-  const sample = run.measured.at(-1)!.view;
+  const last = run.measured.at(-1)!;
+  const sample = last.view;
   return {
     wallMs: run.wallMs,
     putRetries: run.measured.reduce((total, m) => total + m.retries, 0),
@@ -376,9 +382,74 @@ async function summarize(run: {
     eventBytesPerAssignment: hooks.reduce((total, h) => total + h.bytes, 0) / run.measured.length,
     invocations: run.invocations,
     awsCallMs: run.awsCallMs,
+    ...(await itemSizes(
+      run.item,
+      sample,
+      last.idempotencyKey,
+      hooks.filter((h) => h.assignmentId === sample.assignmentId).map((h) => h.event),
+    )),
+  };
+}
+
+/**
+ * The sizes of the items one assignment left (read back from moto), and of the same data in the previous layout (the
+ * desired state inside the assignment and campaign items, plain lists, the counter on the campaign item).
+ */
+async function itemSizes(
+  item: (pk: string, sk: string) => Promise<Record<string, AttributeValue> | undefined>,
+  sample: AssignmentView,
+  idempotencyKey: string,
+  events: unknown[],
+): Promise<Pick<E2eChildResult, 'itemBytes' | 'previousItemBytes'>> {
+  const size = (found: Record<string, AttributeValue> | undefined) =>
+    found ? dynamoItemBytes(found) : Number.NaN;
+  const campaignPk = `CAMPAIGN#${sample.campaignId}`;
+  const status = await item(`ASSIGNMENT#${sample.assignmentId}`, 'A');
+  const desiredItem = await item(`ASSIGNMENT#${sample.assignmentId}`, 'D');
+  const campaign = await item(campaignPk, 'S');
+  const counter = await item(campaignPk, 'N');
+  const packed = (value: AttributeValue | undefined) => unpack(value?.B);
+  const desired = packed(desiredItem?.desired);
+  const { lastApplied, managedAgents, ...pointer } = campaign ?? {};
+  // Before its final status the item had no result or latency yet ("dispatching" is the longest status word).
+  const {
+    result: _result,
+    latency: _latency,
+    latencyMs: _latencyMs,
+    error: _error,
+    ...queued
+  } = status ?? {};
+  const finalEvent = events.find((event) => (event as { type?: string }).type?.includes('.assignment.'));
+  return {
     itemBytes: {
-      assignment: await run.itemBytes(`ASSIGNMENT#${sample.assignmentId}`, 'A'),
-      campaign: await run.itemBytes(`CAMPAIGN#${sample.campaignId}`, 'S'),
+      assignment: size(status),
+      assignmentQueued: size(status && { ...queued, status: { S: 'dispatching' } }),
+      desired: size(desiredItem),
+      campaign: size(campaign),
+      counter: size(counter),
+      schedule: size(await item(campaignPk, 'D')),
+      idempotency: size(await item(`IDEMPOTENCY#${sample.campaignId}#${idempotencyKey}`, 'I')),
+      pendingEvents: 'pendingEvents'.length + pack(events).length,
+      // As lib/adapters/dynamo-event-log.ts stores it: hour key, time#id sort key, type, the event's JSON, TTL.
+      eventLog: jsonItemBytes({
+        pk: `WFM_EVENTS#${String((finalEvent as { time?: string })?.time).slice(0, 13)}`,
+        sk: `${(finalEvent as { time?: string })?.time}#${(finalEvent as { id?: string })?.id}`,
+        type: (finalEvent as { type?: string })?.type,
+        event: JSON.stringify(finalEvent),
+        expiresAt: 1_800_000_000,
+      }),
+    },
+    previousItemBytes: {
+      assignment: size(status) + jsonItemBytes({ desired }),
+      campaign:
+        dynamoItemBytes(pointer) +
+        jsonItemBytes({
+          desired,
+          lastApplied: packed(lastApplied),
+          managedAgents: packed(managedAgents),
+          sequence: Number(counter?.sequence?.N),
+        }),
+      pendingEvents: jsonItemBytes({ pendingEvents: events }),
     },
   };
 }

@@ -1,4 +1,5 @@
 // What e2e.ts and its child process e2e-child.ts exchange.
+import type { ItemSizes, PreviousItemSizes } from './cost-model.ts';
 
 export const E2E_MARKER_START = '##cxone-assignments-bench:measure-start';
 export const E2E_MARKER_END = '##cxone-assignments-bench:measure-end';
@@ -42,6 +43,8 @@ export interface E2eChildResult {
   invocations: { fn: string; ms: number; records: number }[];
   /** Round trips of a DynamoDB GetItem to moto sampled during the measured phase. */
   awsCallMs: number[];
-  /** DynamoDB item sizes at the end (assignment item without pendingEvents). */
-  itemBytes: { assignment: number; campaign: number };
+  /** DynamoDB item sizes at the end (bench/cost-model.ts ItemSizes; the status item without its pendingEvents). */
+  itemBytes: ItemSizes;
+  /** The same data sized as the previous layout stored it. */
+  previousItemBytes: PreviousItemSizes;
 }

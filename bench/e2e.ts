@@ -21,6 +21,19 @@ export interface LogCounts {
   /** The part of them written by get-assignment, i.e. caused by the bench polling for the final status. */
   pollingLines: number;
   pollingBytes: number;
+  /** The other lines by kind (the Powertools `message`, `EMF metrics` for a metric blob): lines and bytes. */
+  byKind: Record<string, { lines: number; bytes: number }>;
+}
+
+/** What a handler log line is: its Powertools message, or an EMF metric blob. */
+export function logLineKind(line: string): string {
+  try {
+    const parsed = JSON.parse(line) as { message?: unknown; _aws?: unknown };
+    if (parsed._aws !== undefined) return 'EMF metrics';
+    return typeof parsed.message === 'string' ? parsed.message : 'other';
+  } catch {
+    return 'not JSON';
+  }
 }
 
 export interface E2eResult extends E2eChildResult {
@@ -79,7 +92,7 @@ export async function runE2eBench(
     env: { ...process.env, POWERTOOLS_DEV: '', LOCAL_LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: LogCounts = { lines: 0, bytes: 0, pollingLines: 0, pollingBytes: 0 };
+  const logs: LogCounts = { lines: 0, bytes: 0, pollingLines: 0, pollingBytes: 0, byKind: {} };
   let inside = false;
   const lines = createInterface({ input: child.stdout });
   lines.on('line', (line) => {
@@ -92,6 +105,12 @@ export async function runE2eBench(
       if (isPollingLine(line)) {
         logs.pollingLines++;
         logs.pollingBytes += bytes;
+      } else {
+        const kind = logLineKind(line);
+        const counts = logs.byKind[kind] ?? { lines: 0, bytes: 0 };
+        counts.lines++;
+        counts.bytes += bytes;
+        logs.byKind[kind] = counts;
       }
     }
   });

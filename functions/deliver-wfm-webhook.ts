@@ -129,7 +129,8 @@ function senderFor(context: Context): WebhookSender {
 async function handleMessage(record: SQSRecord, message: WfmQueueMessage, context: Context): Promise<void> {
   if (!isDelivery(message)) {
     const endpoints = await fanOut(fanOutDeps, message.event);
-    logger.info('WFM event fanned out', {
+    // DEBUG: the event is stored for replay and each delivery logs its own attempt line.
+    logger.debug('WFM event fanned out', {
       eventId: message.event.id,
       eventType: message.event.type,
       endpoints,

@@ -92,7 +92,8 @@ async function dispatchRecord(record: SQSRecord, context: Context, redelivery: S
     logger.appendKeys({ assignmentId: message.assignmentId, campaignId: message.campaignId });
     const result = await dispatchAssignment(deps, message, delivery);
     const schedule = await rescheduleCampaign(scheduling, message.campaignId);
-    logger.info('dispatch done', { outcome: result.outcome, schedule });
+    // DEBUG: the audit line `assignment.<status>` already tells an operator the outcome.
+    logger.debug('dispatch done', { outcome: result.outcome, schedule });
   } catch (error) {
     const retryAfterMs = error instanceof RetryLaterError ? error.retryAfterMs : undefined;
     // 0 after the last receive: SQS moves the message to the DLQ (its assignment is already marked failed).

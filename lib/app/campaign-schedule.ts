@@ -112,6 +112,9 @@ export async function rescheduleCampaign(
     dueAt: nextDueAt(policy, state.desired, now, lastDriftCheck).toISOString(),
     lastDriftCheckAt: lastDriftCheck.toISOString(),
   };
-  await deps.index.put(schedule);
+  // Most dispatches leave the due instant as it was: rewriting the same item would only cost a write.
+  const unchanged =
+    previous?.dueAt === schedule.dueAt && previous.lastDriftCheckAt === schedule.lastDriftCheckAt;
+  if (!unchanged) await deps.index.put(schedule);
   return { kind: 'scheduled', schedule };
 }

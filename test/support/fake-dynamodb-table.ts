@@ -33,8 +33,16 @@ export class UnsupportedExpressionError extends Error {
 }
 
 /** JSON round trip, like marshalling with removeUndefinedValues and unmarshalling again. */
+/** A deep copy, as DynamoDB would store it: undefined attributes dropped, binary attributes kept binary. */
 function copy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
+  return JSON.parse(
+    JSON.stringify(value, function binaryOut(this: Record<string, unknown>, key, json) {
+      const original = this[key];
+      return original instanceof Uint8Array ? { $binary: Buffer.from(original).toString('base64') } : json;
+    }),
+    (_key, json) =>
+      typeof json?.$binary === 'string' ? new Uint8Array(Buffer.from(json.$binary, 'base64')) : json,
+  ) as T;
 }
 
 /** Splits on commas that are not inside parentheses. */

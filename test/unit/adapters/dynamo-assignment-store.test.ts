@@ -6,12 +6,16 @@ import {
 import {
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAssignmentStore } from '../../../lib/adapters/dynamo-assignment-store.ts';
+import { pack, unpack } from '../../../lib/adapters/dynamo-packed.ts';
+import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
 import { CAMPAIGN_ID, MORNING, queuedRecord, submission } from '../../support/fixtures.ts';
 
 const TABLE = 'assignments-test';
@@ -29,23 +33,28 @@ function cancelled(...codes: string[]) {
   });
 }
 
+const { desired: _desired, ...status } = record;
+const expiresAt = submittedAtSeconds + 90 * 24 * 3600;
 const assignmentPut = {
   Put: {
     TableName: TABLE,
-    Item: { pk: 'ASSIGNMENT#asg-1', sk: 'A', ...record, expiresAt: submittedAtSeconds + 90 * 24 * 3600 },
+    Item: { pk: 'ASSIGNMENT#asg-1', sk: 'A', ...status, expiresAt },
     ConditionExpression: 'attribute_not_exists(pk)',
   },
+};
+const desiredPut = {
+  TableName: TABLE,
+  Item: { pk: 'ASSIGNMENT#asg-1', sk: 'D', desired: pack(record.desired), expiresAt },
 };
 const latestUpdate = {
   Update: {
     TableName: TABLE,
     Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
     UpdateExpression:
-      'SET campaignId = :campaignId, latestAssignmentId = :id, desired = :desired, submittedAt = :at',
+      'SET campaignId = :campaignId, latestAssignmentId = :id, submittedAt = :at REMOVE desired',
     ExpressionAttributeValues: {
       ':campaignId': CAMPAIGN_ID,
       ':id': 'asg-1',
-      ':desired': record.desired,
       ':at': MORNING.toISOString(),
     },
   },
@@ -54,12 +63,16 @@ const latestUpdate = {
 beforeEach(() => ddb.reset());
 
 describe('DynamoAssignmentStore.createAssignment', () => {
-  it('writes the assignment and the campaign latest state in one transaction', async () => {
+  it('writes the desired state (packed), then the assignment and the campaign pointer in one transaction', async () => {
     ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
     expect(await store().createAssignment(record)).toEqual({ created: true });
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input)).toEqual([desiredPut]);
     const calls = ddb.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input).toEqual({ TransactItems: [assignmentPut, latestUpdate] });
+    const names = ddb.calls().map((call) => (call.args[0] as object).constructor.name);
+    expect(names).toEqual(['PutCommand', 'TransactWriteCommand']);
   });
 
   it('claims the Idempotency-Key in the same transaction, first, conditional on it being new', async () => {
@@ -151,21 +164,56 @@ describe('DynamoAssignmentStore.createRebalance', () => {
 });
 
 describe('DynamoAssignmentStore reads', () => {
-  it('reads an assignment consistently, without the table keys and TTL', async () => {
-    ddb.on(GetCommand).resolves({ Item: { pk: 'ASSIGNMENT#asg-1', sk: 'A', expiresAt: 1, ...record } });
-    expect(await store().getAssignment('asg-1')).toEqual(record);
-    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+  it('reads an assignment and its desired state in one consistent Query, without the keys and TTL', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [
+        { pk: 'ASSIGNMENT#asg-1', sk: 'A', expiresAt: 1, ...status, pendingEvents: pack([]) },
+        { pk: 'ASSIGNMENT#asg-1', sk: 'D', expiresAt: 1, desired: pack(record.desired) },
+      ],
+    });
+    expect(await store().getAssignment('asg-1')).toEqual({ ...record, pendingEvents: [] });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
-      Key: { pk: 'ASSIGNMENT#asg-1', sk: 'A' },
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'ASSIGNMENT#asg-1' },
       ConsistentRead: true,
     });
   });
 
   it('answers undefined for a missing assignment or campaign', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(GetCommand).resolves({});
     expect(await store().getAssignment('nope')).toBeUndefined();
     expect(await store().getCampaignState('nope')).toBeUndefined();
-    expect(ddb.commandCalls(GetCommand)[1]?.args[0].input.Key).toEqual({ pk: 'CAMPAIGN#nope', sk: 'S' });
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.Key).toEqual({ pk: 'CAMPAIGN#nope', sk: 'S' });
+  });
+
+  it('reads the campaign state with the latest assignment’s desired state (not copied on the campaign)', async () => {
+    const applied = { assignmentId: 'asg-1', assignments: [], hiddenAgents: 0, appliedAt: 'at' };
+    ddb
+      .on(GetCommand, { Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' } })
+      .resolves({
+        Item: {
+          pk: `CAMPAIGN#${CAMPAIGN_ID}`,
+          sk: 'S',
+          campaignId: CAMPAIGN_ID,
+          latestAssignmentId: 'asg-1',
+          submittedAt: MORNING.toISOString(),
+          lastApplied: pack(applied),
+          managedAgents: pack(['agent-1']),
+        },
+      })
+      .on(GetCommand, { Key: { pk: 'ASSIGNMENT#asg-1', sk: 'D' } })
+      .resolves({ Item: { pk: 'ASSIGNMENT#asg-1', sk: 'D', desired: pack(record.desired) } });
+    expect(await store().getCampaignState(CAMPAIGN_ID)).toEqual({
+      campaignId: CAMPAIGN_ID,
+      latestAssignmentId: 'asg-1',
+      submittedAt: MORNING.toISOString(),
+      desired: record.desired,
+      lastApplied: applied,
+      managedAgents: ['agent-1'],
+    });
+    expect(ddb.commandCalls(GetCommand).every((call) => call.args[0].input.ConsistentRead)).toBe(true);
   });
 });
 
@@ -246,7 +294,7 @@ describe('DynamoAssignmentStore small updates', () => {
       Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
       UpdateExpression: 'SET lastApplied = :applied, managedAgents = :managed',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':applied': applied, ':managed': ['agent-1'] },
+      ExpressionAttributeValues: { ':applied': pack(applied), ':managed': pack(['agent-1']) },
     });
   });
 
@@ -270,36 +318,146 @@ describe('DynamoAssignmentStore small updates', () => {
       Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
       UpdateExpression: 'SET managedAgents = :managed',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':managed': ['agent-1', 'agent-2'] },
+      ExpressionAttributeValues: { ':managed': pack(['agent-1', 'agent-2']) },
     });
   });
 
-  it('reserveSequence ADDs the count to the campaign counter and returns the first reserved number', async () => {
+  it('reserveSequence ADDs the count to the campaign’s counter item and returns the first reserved number', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: { sequence: 7 } });
     expect(await store().reserveSequence(CAMPAIGN_ID, 3)).toBe(5);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
-      Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' },
+      Key: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'N' },
       UpdateExpression: 'ADD #sequence :n',
+      ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#sequence': 'sequence' },
       ExpressionAttributeValues: { ':n': 3 },
       ReturnValues: 'UPDATED_NEW',
     });
   });
 
-  it('reserveSequence starts at 1 on a new counter', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: { sequence: 2 } });
+  it('reserveSequence creates the counter item at 1 for a new campaign', async () => {
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    ddb.on(GetCommand).resolves({ Item: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'S' } });
+    ddb.on(PutCommand).resolves({});
     expect(await store().reserveSequence(CAMPAIGN_ID, 2)).toBe(1);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Item: { pk: `CAMPAIGN#${CAMPAIGN_ID}`, sk: 'N', sequence: 2 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it('updateAssignment stores the pending events and the result packed', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const events = [{ id: 'e-1' }, { id: 'e-2' }] as never;
+    const result = { active: ['agent-1'], verified: true } as never;
+    await store().updateAssignment('asg-1', { pendingEvents: events, result }, ['dispatching']);
+    const values = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues;
+    expect(values?.[':v0']).toBeInstanceOf(Uint8Array);
+    expect(unpack(values?.[':v0'])).toEqual(events);
+    expect(unpack(values?.[':v1'])).toEqual(result);
   });
 });
 
 describe('DynamoAssignmentStore with a submission body', () => {
-  it('stores the desired state as given (nested agents, windows)', async () => {
+  it('stores the desired state as given (nested agents, windows), once, smaller than its JSON', async () => {
     ddb.on(TransactWriteCommand).resolves({});
     const body = submission(3);
     await store().createAssignment({ ...record, desired: body, agentsRequested: 3 });
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items[0]?.Put?.Item?.desired).toEqual(body);
-    expect(items[1]?.Update?.ExpressionAttributeValues?.[':desired']).toEqual(body);
+    expect(items[0]?.Put?.Item?.desired).toBeUndefined();
+    const packed = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.desired;
+    expect(unpack(packed)).toEqual(body);
+    expect((packed as Uint8Array).length).toBeLessThan(JSON.stringify(body).length / 2);
+    expect(JSON.stringify(items[1]?.Update)).not.toContain('agent-uuid');
+  });
+});
+
+describe('DynamoAssignmentStore over items of the previous layout', () => {
+  const table = () => {
+    const fake = new FakeDynamoTable();
+    fake.install(ddb);
+    return fake;
+  };
+  const legacyCampaign = {
+    pk: `CAMPAIGN#${CAMPAIGN_ID}`,
+    sk: 'S',
+    campaignId: CAMPAIGN_ID,
+    latestAssignmentId: 'asg-1',
+    desired: record.desired,
+    submittedAt: MORNING.toISOString(),
+    lastApplied: { assignmentId: 'asg-1', assignments: [], hiddenAgents: 0, appliedAt: 'at' },
+    managedAgents: ['agent-uuid-001'],
+    sequence: 41,
+  };
+
+  it('reads an assignment that holds its desired state and plain pending events', async () => {
+    const fake = table();
+    fake.seed({ pk: 'ASSIGNMENT#asg-1', sk: 'A', ...record, pendingEvents: [{ id: 'e-1' }], expiresAt: 1 });
+    expect(await store().getAssignment('asg-1')).toEqual({ ...record, pendingEvents: [{ id: 'e-1' }] });
+  });
+
+  it('reads a campaign item that holds the desired state, plain lists and the counter', async () => {
+    table().seed(legacyCampaign);
+    expect(await store().getCampaignState(CAMPAIGN_ID)).toEqual({
+      campaignId: CAMPAIGN_ID,
+      latestAssignmentId: 'asg-1',
+      desired: record.desired,
+      submittedAt: MORNING.toISOString(),
+      lastApplied: legacyCampaign.lastApplied,
+      managedAgents: ['agent-uuid-001'],
+    });
+  });
+
+  it('continues the campaign’s sequence from the old counter, then on the counter item only', async () => {
+    const fake = table();
+    fake.seed(legacyCampaign);
+    expect(await store().reserveSequence(CAMPAIGN_ID, 3)).toBe(42);
+    expect(await store().reserveSequence(CAMPAIGN_ID, 1)).toBe(45);
+    expect(fake.item(`CAMPAIGN#${CAMPAIGN_ID}`, 'N')?.sequence).toBe(45);
+    expect(fake.item(`CAMPAIGN#${CAMPAIGN_ID}`, 'S')?.sequence).toBe(41);
+  });
+
+  it('a new submission drops the campaign’s copy of the desired state; the state reads the new one', async () => {
+    const fake = table();
+    fake.seed(legacyCampaign);
+    fake.seed({ pk: 'ASSIGNMENT#asg-1', sk: 'A', ...record });
+    const next = { ...queuedRecord('asg-2', submission(2)), enqueuedAt: undefined };
+    await store().createAssignment(next);
+    expect(fake.item(`CAMPAIGN#${CAMPAIGN_ID}`, 'S')?.desired).toBeUndefined();
+    const state = await store().getCampaignState(CAMPAIGN_ID);
+    expect(state).toMatchObject({
+      latestAssignmentId: 'asg-2',
+      desired: submission(2),
+      lastApplied: legacyCampaign.lastApplied,
+      managedAgents: ['agent-uuid-001'],
+    });
+    await store().recordApplied(CAMPAIGN_ID, { ...legacyCampaign.lastApplied, assignmentId: 'asg-2' }, []);
+    expect((await store().getCampaignState(CAMPAIGN_ID))?.lastApplied?.assignmentId).toBe('asg-2');
+    expect(await store().getAssignment('asg-1')).toEqual(record);
+  });
+});
+
+describe('DynamoAssignmentStore desired states in memory', () => {
+  it('reads an assignment’s desired state once: it never changes once written', async () => {
+    const fake = new FakeDynamoTable();
+    fake.install(ddb);
+    const once = store();
+    await once.createAssignment(record);
+    ddb.resetHistory();
+    expect((await once.getAssignment('asg-1'))?.desired).toEqual(record.desired);
+    expect((await once.getCampaignState(CAMPAIGN_ID))?.desired).toEqual(record.desired);
+    expect((await once.getCampaignState(CAMPAIGN_ID))?.desired).toEqual(record.desired);
+    const keys = ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.sk);
+    expect(keys).toEqual(['S', 'S']);
+    // Another store (another container) reads the item.
+    expect((await store().getCampaignState(CAMPAIGN_ID))?.desired).toEqual(record.desired);
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.sk)).toEqual([
+      'S',
+      'S',
+      'S',
+      'D',
+    ]);
   });
 });

@@ -105,6 +105,23 @@ describe('rescheduleCampaign', () => {
     });
   });
 
+  it('writes nothing when the due instant and the last drift check are unchanged', async () => {
+    const { index, store, deps } = setup(MORNING);
+    store.seed({ ...queuedRecord('asg-1', DESIRED), status: 'applied' });
+    await rescheduleCampaign(deps, CAMPAIGN_ID);
+    let puts = 0;
+    const put = index.put.bind(index);
+    index.put = async (schedule) => {
+      puts++;
+      await put(schedule);
+    };
+    const again = await rescheduleCampaign(deps, CAMPAIGN_ID);
+    expect(again).toEqual({ kind: 'scheduled', schedule: await index.get(CAMPAIGN_ID) });
+    expect(puts).toBe(0);
+    await rescheduleCampaign(deps, CAMPAIGN_ID, new Date('2026-03-10T15:01:00Z'));
+    expect(puts).toBe(1);
+  });
+
   it('takes a campaign without a policy or without a desired state out of the index', async () => {
     const { index, deps } = setup(MORNING);
     await index.put({ campaignId: CAMPAIGN_ID, dueAt: MORNING.toISOString() });

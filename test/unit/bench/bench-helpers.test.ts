@@ -1,14 +1,7 @@
-// The arithmetic the benchmark verdicts rest on: order statistics, DynamoDB item sizes and request units, the cost
-// model, the classification of the sandbox's request log, and reading the Lambda zip artifacts.
+// The arithmetic the benchmark verdicts rest on: order statistics, DynamoDB item sizes (the cost model: cost-model.test.ts),
+// the classification of the sandbox's request log, and reading the Lambda zip artifacts.
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  AWS_CALLS,
-  type CostInputs,
-  costPerMillionAssignments,
-  dynamoUnitsPerAssignment,
-  modelledForAws,
-} from '../../../bench/cost-model.ts';
 import { classifyRequests } from '../../../bench/dispatch-goodput.ts';
 import { attributeValueBytes, dynamoItemBytes } from '../../../bench/dynamo-size.ts';
 import { failureSummary } from '../../../bench/e2e.ts';
@@ -38,58 +31,6 @@ describe('DynamoDB item size', () => {
     expect(attributeValueBytes({ BOOL: true })).toBe(1);
     expect(attributeValueBytes({ M: { a: { S: 'xy' } } })).toBe(3 + 1 + 1 + 2);
     expect(attributeValueBytes({ L: [{ S: 'a' }, { NULL: true }] })).toBe(3 + 2 + 2);
-  });
-});
-
-function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
-  return {
-    memoryMb: { submit: 512, dispatch: 1024, deliver: 512 },
-    submitMsPerInvocation: 0,
-    dispatchMsPerRecord: 1000,
-    dispatchRecordsPerInvocation: 1,
-    deliverMsPerInvocation: 0,
-    deliverRecordsPerInvocation: 1,
-    webhooksPerAssignment: 0,
-    logLinesPerAssignment: 0,
-    logBytesPerAssignment: 0,
-    assignmentItemBytes: 1500,
-    campaignItemBytes: 3000,
-    pendingEventsBytes: 600,
-    changesAgents: true,
-    idempotencyKey: false,
-    assignmentsPerMonth: 1e6,
-    warmContainersWithSecrets: 0,
-    secretsMaxAgeSeconds: 300,
-    ...overrides,
-  };
-}
-
-describe('cost model', () => {
-  it('bills Lambda by GB-seconds: 1 s at 1024 MB per assignment is 1 GB-s', () => {
-    const lambda = costPerMillionAssignments(inputs()).lines.find((l) =>
-      l.component.startsWith('Lambda compute'),
-    );
-    expect(lambda?.usdPerMillion).toBeCloseTo(13.3334, 3);
-  });
-
-  it('counts 1 KB write units per item written, doubled inside the submission transaction', () => {
-    // assignment 2 KB-units, campaign 3, assignment + pending events 3: submit 2×2 + 2×3 + 2, dispatch 2+3+3+3+3.
-    expect(dynamoUnitsPerAssignment(inputs())).toEqual({ writeUnits: 26, readUnits: 2 });
-    expect(dynamoUnitsPerAssignment(inputs({ changesAgents: false })).writeUnits).toBe(23);
-    expect(dynamoUnitsPerAssignment(inputs({ idempotencyKey: true })).writeUnits).toBe(28);
-  });
-
-  it('models durations on AWS from the calls the code makes and assumed round trips', () => {
-    const modelled = modelledForAws(inputs({ submitMsPerInvocation: 400, dispatchMsPerRecord: 3000 }), {
-      awsCallMs: 10,
-      cxoneCallMs: 150,
-      cxoneCallsPerAssignment: 4,
-      webhookMs: 100,
-      cpuMs: 5,
-    });
-    expect(modelled.submitMsPerInvocation).toBe(AWS_CALLS.submit * 10 + 5);
-    expect(modelled.dispatchMsPerRecord).toBe(AWS_CALLS.dispatchPerRecord * 10 + 4 * 150 + 5);
-    expect(modelled.deliverMsPerInvocation).toBe(105);
   });
 });
 

@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { unpack } from '../../../lib/adapters/dynamo-packed.ts';
 import { planActiveAgents, toSkillAssignments } from '../../../lib/domain/planner.ts';
 import type { Submission } from '../../../lib/domain/schemas.ts';
 import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
@@ -125,9 +126,9 @@ describe('scheduler and campaigns-due handlers', () => {
     expect(table.item(`ASSIGNMENT#${body.assignmentId}`, 'A')).toMatchObject({
       kind: 'rebalance',
       status: 'queued',
-      desired: DESIRED,
       enqueuedAt: expect.any(String),
     });
+    expect(unpack(table.item(`ASSIGNMENT#${body.assignmentId}`, 'D')?.desired)).toEqual(DESIRED);
     expect(table.item(`CAMPAIGN#${CAMPAIGN_ID}`, 'S')?.latestAssignmentId).toBe(body.assignmentId);
   });
 

@@ -5,6 +5,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { unpack } from '../../../lib/adapters/dynamo-packed.ts';
 import type { CxoneSkill } from '../../../lib/cxone/types.ts';
 import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
 import { CAMPAIGN_ID, POLICY, queuedRecord, SKILL_ID, submission } from '../../support/fixtures.ts';
@@ -293,8 +294,8 @@ describe('PUT /campaigns/{campaignId}', () => {
     expect(table.item(`ASSIGNMENT#${sent[0].assignmentId}`, 'A')).toMatchObject({
       kind: 'policy_change',
       policyVersion: 2,
-      desired: record.desired,
     });
+    expect(unpack(table.item(`ASSIGNMENT#${sent[0].assignmentId}`, 'D')?.desired)).toEqual(record.desired);
   });
 
   it('answers 503 with Retry-After when CXone cannot be asked now, 502 when it refuses, storing nothing', async () => {

@@ -13,6 +13,7 @@ import {
   SANDBOX_TENANT_ID,
   startCxoneSandbox,
 } from '../../../infra/local/cxone-sandbox/server.ts';
+import { unpack } from '../../../lib/adapters/dynamo-packed.ts';
 import type { AssignmentRecord } from '../../../lib/app/model.ts';
 import type { FanOutMessage } from '../../../lib/app/webhook-model.ts';
 import { CampaignPolicySchema } from '../../../lib/domain/schemas.ts';
@@ -170,7 +171,11 @@ describe('dispatch-assignments handler', () => {
     expect(table.item('ASSIGNMENT#asg-a1', 'A')).toMatchObject({
       status: 'applied',
       latencyMs: expect.any(Number),
-      result: { added: ['agent-uuid-001', 'agent-uuid-002'], failedAgents: [], verified: true },
+    });
+    expect(unpack(table.item('ASSIGNMENT#asg-a1', 'A')?.result)).toMatchObject({
+      added: ['agent-uuid-001', 'agent-uuid-002'],
+      failedAgents: [],
+      verified: true,
     });
     expect(await userIdsOnSkill(SKILL_ID)).toEqual(['agent-uuid-001', 'agent-uuid-002']);
     expect((await cxoneCallsFor('asg-a1')).length).toBeGreaterThan(0);

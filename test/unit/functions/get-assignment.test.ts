@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
@@ -75,11 +75,13 @@ describe('GET /assignments/{assignmentId}', () => {
     const result = await get('x'.repeat(500));
     expect(result.statusCode).toBe(404);
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it('answers 500 problem+json when the table fails', async () => {
     const get = await loadHandler();
     ddb.on(GetCommand).rejects(new Error('throttled'));
+    ddb.on(QueryCommand).rejects(new Error('throttled'));
     const result = await get('asg-1');
     expect(result.statusCode).toBe(500);
     expect(result.headers['content-type']).toBe('application/problem+json');

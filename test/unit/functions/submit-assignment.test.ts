@@ -2,6 +2,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { unpack } from '../../../lib/adapters/dynamo-packed.ts';
 import { FakeDynamoTable } from '../../support/fake-dynamodb-table.ts';
 import { agent, CAMPAIGN_ID, POLICY, submission } from '../../support/fixtures.ts';
 import { coldStart, DISPATCH_QUEUE_URL, httpResult, TABLE_NAME } from '../../support/handler-env.ts';
@@ -81,9 +82,9 @@ describe('PUT /campaigns/{campaignId}/agents', () => {
     expect(table.item(`ASSIGNMENT#${assignmentId}`, 'A')).toMatchObject({
       status: 'queued',
       agentsRequested: 2,
-      desired: submission(2),
       enqueuedAt: expect.any(String),
     });
+    expect(unpack(table.item(`ASSIGNMENT#${assignmentId}`, 'D')?.desired)).toEqual(submission(2));
     expect(table.item(`CAMPAIGN#${CAMPAIGN_ID}`, 'S')).toMatchObject({ latestAssignmentId: assignmentId });
   });
 
