@@ -1,5 +1,5 @@
 // WFM webhook endpoints created through the API: the request bodies, the stored records, the API views and the
-// WFM queue messages, each defined once here (the OpenAPI document is generated from the `.meta({ id })` ones).
+// WFM queue messages, each defined once here (the OpenAPI document is generated from those with an `id`).
 import * as z from '../domain/zod.ts';
 import { WfmEventSchema } from '../wfm/cloudevents.ts';
 import { EndpointUrlSchema, EventTypePatternSchema } from '../wfm/endpoints.ts';

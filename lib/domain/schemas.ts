@@ -1,6 +1,6 @@
 // The single definition of the service's payloads. The OpenAPI document is generated from these with
 // `z.toJSONSchema`, so they stay JSON-schema-representable: no transforms; refinements only add checks that JSON
-// Schema cannot express (unique items, `start ≠ end`, tz database membership), mirrored in `.meta()` where possible.
+// Schema cannot express (unique items, `start ≠ end`, tz database membership), mirrored in metadata where possible.
 // Every object is strict: unknown keys are rejected.
 
 import { isValidTimeZone } from './time-window.ts';

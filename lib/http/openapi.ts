@@ -8,7 +8,7 @@ import { page, webhookPaths } from './openapi-webhooks.ts';
 import './problem-schema.ts';
 import type { ApiScope } from './scopes.ts';
 
-// The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas (their `.meta({ id })` names the
+// The OpenAPI 3.1 document of the HTTP API, generated from the zod schemas (the `id` each is registered with names the
 // components). `npm run openapi` writes docs/openapi.json; a test fails when the committed file is out of date.
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });

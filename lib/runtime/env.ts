@@ -11,7 +11,7 @@ export class ConfigurationError extends Error {
 /**
  * A function's environment schema: `base` (TableEnv, …) extended with more variables. The environment schemas are
  * zod/mini, which costs a handler next to nothing at init, where classic zod's own evaluation costs more than the
- * rest of a small handler (docs/performance.md, §2); a field may still be a classic schema.
+ * rest of a small handler (docs/performance.md, §2). Every schema of the service is zod/mini (lib/domain/zod.ts).
  */
 export const extendEnv = z.extend;
 
