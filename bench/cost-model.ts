@@ -74,6 +74,13 @@ export interface CostInputs {
   deliverInvocationsPerAssignment: number;
   /** WFM events (= webhooks, with one endpoint subscribed to every event) per assignment. */
   webhooksPerAssignment: number;
+  /**
+   * Fan-outs per assignment: the delivery function fans out the events of one receive together (one endpoints Query,
+   * one SendMessageBatch per ten deliveries). The dispatcher queues an assignment's events in one SendMessageBatch.
+   */
+  fanOutBatchesPerAssignment: number;
+  /** UpdateItems of the tenant's CXone rate slot (leases of a few tokens; the slot item is tiny: 1 WRU each). */
+  rateBudgetClaimsPerAssignment: number;
   /** Handler log lines and bytes per assignment (EMF metric lines included). */
   logLinesPerAssignment: number;
   logBytesPerAssignment: number;
@@ -192,9 +199,19 @@ export function awsCallsPerAssignment(inputs: CostInputs): AwsCall[] {
       kb(items.schedule) + 2,
       inputs.scheduleMovesPerAssignment,
     ),
+    write(
+      'dispatch',
+      'CXone rate budget: UpdateItem of the second’s slot',
+      1,
+      inputs.rateBudgetClaimsPerAssignment,
+    ),
     write('deliver', 'fan-out: PutItem of the event for replay', kb(items.eventLog), events),
-    read('deliver', 'fan-out: Query of the API-created endpoints', 0, events),
-    sqs('deliver', 'fan-out: SQS SendMessageBatch (one delivery per endpoint)', events),
+    read('deliver', 'fan-out: Query of the API-created endpoints', 0, inputs.fanOutBatchesPerAssignment),
+    sqs(
+      'deliver',
+      'fan-out: SQS SendMessageBatch (one delivery per endpoint, ten a request)',
+      inputs.fanOutBatchesPerAssignment,
+    ),
   ];
 }
 
@@ -248,10 +265,10 @@ export function costPerMillionAssignments(inputs: CostInputs): { lines: CostLine
   const { writeUnits, readUnits: reads } = dynamoUnitsPerAssignment(inputs);
   // FIFO: SendMessage; the event source mapping's ReceiveMessage and DeleteMessageBatch per batch.
   const fifoRequests = 1 + 2 * dispatchInvocations;
-  // Standard: the dispatcher's SendMessageBatch (10 per request), the fan-out's per event, then receive + delete per
-  // batch of the delivery function.
+  // Standard: the dispatcher's SendMessageBatch (10 per request), the fan-out's per receive, then receive + delete
+  // per batch of the delivery function.
   const standardRequests =
-    Math.ceil(inputs.webhooksPerAssignment / 10) + inputs.webhooksPerAssignment + 2 * deliverInvocations;
+    Math.ceil(inputs.webhooksPerAssignment / 10) + inputs.fanOutBatchesPerAssignment + 2 * deliverInvocations;
   const secretCallsPerMonth = inputs.warmContainersWithSecrets * ((730 * 3600) / inputs.secretsMaxAgeSeconds);
   const logEvents = inputs.logLinesPerAssignment + PLATFORM_LOG_EVENTS_PER_INVOCATION * invocations + 1;
   const logBytes =

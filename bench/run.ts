@@ -288,6 +288,11 @@ function e2eRows(result: E2eResult): Row[] {
  * per assignment on the goodput workload).
  */
 const DEFAULT_CXONE_CALLS_PER_ASSIGNMENT = 1.3;
+/**
+ * DynamoDB claims of the shared CXone rate budget per CXone request: §7's many-campaign figure (5 instances sharing
+ * 20/s, 2026-12-01), the worse of its two workloads (one hot campaign: 0.21). §7 runs after §5, so it is a constant.
+ */
+const RATE_CLAIMS_PER_CXONE_CALL = 0.74;
 
 /**
  * CXone calls per assignment for the durations modelled for AWS: §3's measured requests per assignment (the goodput
@@ -308,6 +313,7 @@ function costRows(e2e: E2eResult, service: PackagedService, goodput?: GoodputRes
   const of = (fn: string) => e2e.invocations.filter((inv) => inv.fn === fn);
   const mean = (values: number[]) => values.reduce((t, v) => t + v, 0) / values.length;
   const n = e2e.assignments.length;
+  const cxone = cxoneCallsPerAssignment(goodput);
   const inputs = {
     memoryMb: {
       submit: memory('submitAssignment'),
@@ -320,6 +326,9 @@ function costRows(e2e: E2eResult, service: PackagedService, goodput?: GoodputRes
     deliverMsPerInvocation: median(of('deliver-wfm-webhook').map((inv) => inv.ms)),
     deliverInvocationsPerAssignment: of('deliver-wfm-webhook').length / n,
     webhooksPerAssignment: e2e.webhooksPerAssignment,
+    // An assignment's events are queued in one SendMessageBatch and received together.
+    fanOutBatchesPerAssignment: Math.ceil(e2e.webhooksPerAssignment / 10),
+    rateBudgetClaimsPerAssignment: cxone.calls * RATE_CLAIMS_PER_CXONE_CALL,
     logLinesPerAssignment: (e2e.logs.lines - e2e.logs.pollingLines) / n,
     logBytesPerAssignment: (e2e.logs.bytes - e2e.logs.pollingBytes) / n,
     items: e2e.itemBytes,
@@ -334,7 +343,6 @@ function costRows(e2e: E2eResult, service: PackagedService, goodput?: GoodputRes
     secretsMaxAgeSeconds: 300,
   };
   const { lines, total } = costPerMillionAssignments(inputs);
-  const cxone = cxoneCallsPerAssignment(goodput);
   // §4's own CXone calls (skill reads + writes per assignment, median), for comparison.
   const e2eCxone = median(e2e.assignments.map((x) => x.cxoneReads + x.cxoneWrites));
   const withE2eCxone = costPerMillionAssignments(

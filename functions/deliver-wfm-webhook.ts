@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DynamoDeliveryLog, DynamoEndpointStore } from '../lib/adapters/dynamo-endpoint-store.ts';
 import { DynamoEventLog } from '../lib/adapters/dynamo-event-log.ts';
@@ -18,7 +18,7 @@ import {
   DEFAULT_DISABLE_AFTER_SECONDS,
   type DeliverDeps,
   deliverMessage,
-  fanOut,
+  fanOutAll,
 } from '../lib/app/webhook-delivery.ts';
 import { isDelivery, type WfmQueueMessage, WfmQueueMessageSchema } from '../lib/app/webhook-model.ts';
 import type { WebhookSender } from '../lib/app/webhook-ports.ts';
@@ -29,6 +29,7 @@ import { extendEnv, parseEnv } from '../lib/runtime/env.ts';
 import { createLogger, createMetrics } from '../lib/runtime/observability.ts';
 import { PoisonMessageError, parseRecordBody } from '../lib/runtime/sqs-records.ts';
 import { webhookObserver } from '../lib/runtime/webhook-observer.ts';
+import type { WfmEvent } from '../lib/wfm/cloudevents.ts';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, deliverWebhook } from '../lib/wfm/deliver.ts';
 import { WfmEndpointsEnvSchema } from '../lib/wfm/endpoints.ts';
 import { parseRetrySchedule } from '../lib/wfm/retry-schedule.ts';
@@ -127,14 +128,9 @@ function senderFor(context: Context): WebhookSender {
 }
 
 async function handleMessage(record: SQSRecord, message: WfmQueueMessage, context: Context): Promise<void> {
+  // Fan-out messages are handled together before the batch (fanOutRecords); one can only get here through a retry.
   if (!isDelivery(message)) {
-    const endpoints = await fanOut(fanOutDeps, message.event);
-    // DEBUG: the event is stored for replay and each delivery logs its own attempt line.
-    logger.debug('WFM event fanned out', {
-      eventId: message.event.id,
-      eventType: message.event.type,
-      endpoints,
-    });
+    await fanOutAll(fanOutDeps, [message.event]);
     return;
   }
   const attempt = Number(record.attributes.ApproximateReceiveCount);
@@ -182,12 +178,62 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
   }
 }
 
-async function deliver(event: SQSEvent, context: Context) {
+/** The batch's readable fan-out messages (events from the dispatcher), apart from everything else. */
+function splitFanOuts(records: readonly SQSRecord[]) {
+  const fanOuts: Array<{ record: SQSRecord; event: WfmEvent }> = [];
+  const others: SQSRecord[] = [];
+  for (const record of records) {
+    let message: WfmQueueMessage | undefined;
+    try {
+      message = parseRecordBody(record, WfmQueueMessageSchema);
+    } catch {
+      // handleRecord dead-letters it with the reason.
+    }
+    if (message && !isDelivery(message)) fanOuts.push({ record, event: message.event });
+    else others.push(record);
+  }
+  return { fanOuts, others };
+}
+
+/**
+ * Fans out every event of the batch at once (one subscriptions read, the delivery messages ten to a request); if that
+ * fails, every one of them is retried after a backoff, as a failed record is.
+ */
+async function fanOutRecords(fanOuts: ReadonlyArray<{ record: SQSRecord; event: WfmEvent }>) {
+  if (fanOuts.length === 0) return [];
+  try {
+    const deliveries = await fanOutAll(
+      fanOutDeps,
+      fanOuts.map((f) => f.event),
+    );
+    // DEBUG: each event is stored for replay and each delivery logs its own attempt line.
+    logger.debug('WFM events fanned out', { events: fanOuts.length, deliveries });
+    return [];
+  } catch (error) {
+    const receiveCount = Math.max(...fanOuts.map((f) => Number(f.record.attributes.ApproximateReceiveCount)));
+    const delaySeconds = retryDelaySeconds(receiveCount, undefined, { capSeconds: 300 });
+    logger.warn('WFM events will be fanned out again', { events: fanOuts.length, error, delaySeconds });
+    await Promise.all(
+      fanOuts.map((f) =>
+        delayRedelivery(sqs, env.WFM_QUEUE_URL, f.record.receiptHandle, delaySeconds).catch(() => {}),
+      ),
+    );
+    return fanOuts.map((f) => ({ itemIdentifier: f.record.messageId }));
+  }
+}
+
+async function deliver(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   metrics.addMetric('WebhookRecords', MetricUnit.Count, event.Records.length);
-  return processPartialResponse(event, (record: SQSRecord) => handleRecord(record, context), processor, {
-    context,
-    throwOnFullBatchFailure: false,
-  });
+  const { fanOuts, others } = splitFanOuts(event.Records);
+  const fanOutFailures = await fanOutRecords(fanOuts);
+  if (others.length === 0) return { batchItemFailures: fanOutFailures };
+  const response = await processPartialResponse(
+    { Records: others },
+    (record: SQSRecord) => handleRecord(record, context),
+    processor,
+    { context, throwOnFullBatchFailure: false },
+  );
+  return { batchItemFailures: [...fanOutFailures, ...response.batchItemFailures] };
 }
 
 export const handler = middy(deliver)

@@ -36,15 +36,23 @@ export interface FanOutDeps {
 
 /** Stores the event for replay and queues it once for every endpoint whose filter matches; returns how many. */
 export async function fanOut(deps: FanOutDeps, event: WfmEvent): Promise<number> {
-  await deps.events.put(event);
-  const subscriptions = await deps.store.subscriptions();
-  const messages: WfmDeliveryMessage[] = [
+  return fanOutAll(deps, [event]);
+}
+
+/**
+ * `fanOut` of the events one invocation received, together: each stored for replay, the subscriptions read once
+ * and every delivery message queued in as few requests as the queue allows (SQS: ten a request), instead of one read
+ * and one send per event. All or nothing for the caller: an error leaves every event to be fanned out again (the
+ * replay items are idempotent puts; a delivery message queued twice is delivered twice with the same webhook-id).
+ */
+export async function fanOutAll(deps: FanOutDeps, events: readonly WfmEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  await Promise.all(events.map((event) => deps.events.put(event)));
+  const enabled = (await deps.store.subscriptions()).filter((endpoint) => endpoint.enabled);
+  const messages: WfmDeliveryMessage[] = events.flatMap((event) => [
     ...endpointsFor(event.type, deps.staticEndpoints).map((endpoint) => ({ endpoint: endpoint.name, event })),
-    ...endpointsFor(
-      event.type,
-      subscriptions.filter((endpoint) => endpoint.enabled),
-    ).map((endpoint) => ({ endpointId: endpoint.id, event })),
-  ];
+    ...endpointsFor(event.type, enabled).map((endpoint) => ({ endpointId: endpoint.id, event })),
+  ]);
   await deps.queue.send(messages);
   return messages.length;
 }

@@ -173,8 +173,9 @@ async function tableItems(): Promise<number> {
       new ScanCommand({
         TableName: tableName,
         Select: 'COUNT',
-        FilterExpression: 'NOT begins_with(pk, :events)',
-        ExpressionAttributeValues: { ':events': { S: 'WFM_EVENTS#' } },
+        // Not the replay log's items, nor the CXone rate budget's per-second counters (they expire by TTL).
+        FilterExpression: 'NOT begins_with(pk, :events) AND NOT begins_with(pk, :rate)',
+        ExpressionAttributeValues: { ':events': { S: 'WFM_EVENTS#' }, ':rate': { S: 'RATE#' } },
         ExclusiveStartKey: startKey as never,
       }),
     );

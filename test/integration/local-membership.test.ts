@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIRST_AGENT_ID } from '../../infra/local/cxone-sandbox/server.ts';
 import { type LocalStack, startLocalStack } from '../../infra/local/stack.ts';
+import { outsideLastMinutesOfUtcDay } from '../support/all-day-window.ts';
 import { callApi } from '../support/local-api.ts';
 import { ADMIN, adminToken, call, type ResultSetBody, setFaults } from './cxone-sandbox-http.ts';
 
@@ -153,6 +154,8 @@ beforeAll(async () => {
       policy(EXCLUSIVE.campaignId, EXCLUSIVE.skillId, 'exclusive'),
     ]),
   );
+  // The agents' windows are '00:00'–'23:59' UTC: start and finish inside one UTC day.
+  await outsideLastMinutesOfUtcDay(5);
   stack = await startLocalStack({
     port: 0,
     cxoneSandboxPort: 0,

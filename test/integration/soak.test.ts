@@ -55,8 +55,10 @@ const FAULTS: FaultPlan = {
   bursts: [
     // A CXone outage: the client's own retries run out and the dispatch goes back to SQS with a delay.
     { atMs: 25_000, durationMs: 15_000, cxone: { rate5xx: 1 } },
-    // Every CXone request hangs until one has (it is logged once the client gave up on it, after 10 s).
-    { atMs: 55_000, durationMs: 35_000, untilFault: 'timeout', cxone: { rateTimeout: 1 } },
+    // Every CXone request hangs until one has (it is logged once the client gave up on it, after 10 s). While the PUTs
+    // outrun the dispatcher most dispatches are superseded and call no one, so the burst may have to wait for the
+    // next CXone call: it lasts until a request has hung, at most 90 s.
+    { atMs: 55_000, durationMs: 90_000, untilFault: 'timeout', cxone: { rateTimeout: 1 } },
   ],
   duplicateDeliveryRate: 0.1,
 };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DISABLE_AFTER_SECONDS, deliverMessage, fanOut } from '../../../lib/app/webhook-delivery.ts';
+import {
+  DEFAULT_DISABLE_AFTER_SECONDS,
+  deliverMessage,
+  fanOut,
+  fanOutAll,
+} from '../../../lib/app/webhook-delivery.ts';
 import { createEndpoint, rotateSecret } from '../../../lib/app/webhook-endpoints.ts';
+import type { WfmDeliveryMessage } from '../../../lib/app/webhook-model.ts';
 import { buildAgentEvent, buildAssignmentEvent, type WfmEvent } from '../../../lib/wfm/cloudevents.ts';
 import type { DeliveryOutcome } from '../../../lib/wfm/outcome.ts';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_SECONDS } from '../../../lib/wfm/retry-schedule.ts';
@@ -113,6 +119,66 @@ describe('fan-out', () => {
       'static-assignments',
       all.id,
     ]);
+  });
+});
+
+describe('fan-out of one invocation’s events together', () => {
+  it('queues the same messages as one fan-out per event, with one subscriptions read and one send', async () => {
+    const { admin, store } = setup();
+    const agents = await endpointIn(admin, ['com.cxone-assignments.agent.*']);
+    const all = await endpointIn(admin);
+    let reads = 0;
+    const counted = {
+      subscriptions: () => {
+        reads++;
+        return store.subscriptions();
+      },
+    };
+    const events = new InMemoryEventLog();
+    const sends: WfmDeliveryMessage[][] = [];
+    const queue = { send: async (messages: readonly WfmDeliveryMessage[]) => void sends.push([...messages]) };
+    const staticEndpoints = [{ name: 'static-all', url: 'https://s.example.com/' }];
+
+    expect(await fanOutAll({ store: counted, events, queue, staticEndpoints }, [added, applied])).toBe(5);
+    expect(reads).toBe(1);
+    expect(sends).toEqual([
+      [
+        { endpoint: 'static-all', event: added },
+        { endpointId: agents.id, event: added },
+        { endpointId: all.id, event: added },
+        { endpoint: 'static-all', event: applied },
+        { endpointId: all.id, event: applied },
+      ],
+    ]);
+    expect(await events.between(NOW, new Date(NOW.getTime() + 1), 10)).toEqual(
+      expect.arrayContaining([added, applied]),
+    );
+  });
+
+  it('queues nothing when an event cannot be stored for replay, so the caller retries every event', async () => {
+    const { store } = setup();
+    const sends: WfmDeliveryMessage[][] = [];
+    const failing = {
+      put: async () => {
+        throw new Error('DynamoDB unavailable');
+      },
+    };
+    const queue = { send: async (messages: readonly WfmDeliveryMessage[]) => void sends.push([...messages]) };
+    await expect(
+      fanOutAll(
+        { store, events: failing, queue, staticEndpoints: [{ name: 's', url: 'https://s.example.com/' }] },
+        [added, applied],
+      ),
+    ).rejects.toThrow('DynamoDB unavailable');
+    expect(sends).toEqual([]);
+  });
+
+  it('does nothing for no events', async () => {
+    const { store } = setup();
+    const queue = { send: async () => expect.unreachable('nothing to send') };
+    expect(await fanOutAll({ store, events: new InMemoryEventLog(), queue, staticEndpoints: [] }, [])).toBe(
+      0,
+    );
   });
 });
 

@@ -39,6 +39,8 @@ function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
     deliverMsPerInvocation: 0,
     deliverInvocationsPerAssignment: 0,
     webhooksPerAssignment: 0,
+    fanOutBatchesPerAssignment: 0,
+    rateBudgetClaimsPerAssignment: 0,
     logLinesPerAssignment: 0,
     logBytesPerAssignment: 0,
     items: {
@@ -80,11 +82,13 @@ describe('cost model', () => {
     expect(dynamoUnitsPerAssignment(inputs({ addsAgents: true })).writeUnits).toBe(15);
     // A moved due instant: the schedule item (1) and its index entry, deleted and put (2).
     expect(dynamoUnitsPerAssignment(inputs({ scheduleMovesPerAssignment: 1 })).writeUnits).toBe(17);
-    // Each WFM event: the fan-out's replay item (1 WRU) and its endpoints Query (1 RRU).
-    expect(dynamoUnitsPerAssignment(inputs({ webhooksPerAssignment: 3 }))).toEqual({
-      writeUnits: 17,
-      readUnits: 7,
-    });
+    // Each WFM event: the fan-out's replay item (1 WRU); each fan-out (the events of one receive): one endpoints
+    // Query (1 RRU).
+    expect(
+      dynamoUnitsPerAssignment(inputs({ webhooksPerAssignment: 3, fanOutBatchesPerAssignment: 1 })),
+    ).toEqual({ writeUnits: 17, readUnits: 5 });
+    // Each lease of the shared CXone rate budget: an UpdateItem of a tiny slot item (1 WRU).
+    expect(dynamoUnitsPerAssignment(inputs({ rateBudgetClaimsPerAssignment: 0.5 })).writeUnits).toBe(14.5);
   });
 
   it('counts strongly consistent reads per 4 KB, a Query on the items it returns together', () => {

@@ -267,6 +267,48 @@ describe('deliver-wfm-webhook handler: fan-out and API-created endpoints', () =>
     expect(receiver.received).toEqual([]);
   });
 
+  it('fans out the events of one batch together: one subscriptions query, their deliveries in one request', async () => {
+    doc.on(QueryCommand).resolves({ Items: [{ id: ENDPOINT_ID, enabled: true, eventTypes: ['*'] }] });
+    const deliver = await loadHandler();
+    const events = ['asg-1', 'asg-2', 'asg-3'].map(eventFor);
+    const response = await deliver(
+      ...events.map((event, i) => queued(`m-${i}`, { event })),
+      delivery('m-d', 'wfm', events[0]),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const stored = doc.commandCalls(PutCommand).map((call) => String(call.args[0].input.Item?.sk));
+    expect(stored).toEqual(expect.arrayContaining(events.map((event) => `${event.time}#${event.id}`)));
+    expect(doc.commandCalls(QueryCommand)).toHaveLength(1);
+    const batches = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries ?? []);
+    expect(batches.map((entries) => entries.length)).toEqual([9]);
+    expect(batches.flat().map((entry) => JSON.parse(entry.MessageBody ?? ''))).toEqual(
+      events.flatMap((event) => [
+        { endpoint: 'wfm', event },
+        { endpoint: 'flaky', event },
+        { endpointId: ENDPOINT_ID, event },
+      ]),
+    );
+    // The delivery record of the same batch was delivered as before.
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('retries every fan-out record of the batch after a backoff when the fan-out fails, and delivers the rest', async () => {
+    doc.on(QueryCommand).rejects(new Error('DynamoDB unavailable'));
+    const deliver = await loadHandler();
+    const events = ['asg-1', 'asg-2'].map(eventFor);
+    const response = await deliver(
+      queued('m-1', { event: events[0] as WfmEvent }, 2),
+      queued('m-2', { event: events[1] as WfmEvent }),
+      delivery('m-d', 'wfm', events[0]),
+    );
+
+    expect(failures(response).sort()).toEqual(['m-1', 'm-2']);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    expect(visibilityChanges().map((change) => change.VisibilityTimeout)).toHaveLength(2);
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it('signs a delivery to an API-created endpoint with its own secret and records the attempt', async () => {
     doc.on(GetCommand).resolves({ Item: apiEndpoint(`${receiver.url}/own`) });
     const deliver = await loadHandler();
