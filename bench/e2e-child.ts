@@ -205,9 +205,8 @@ async function main(): Promise<void> {
     extraPoliciesFile: policiesFile,
     rebalanceIntervalSeconds: 86_400,
     sqsConcurrency: options.dispatchConcurrency,
-    // Locally the concurrent dispatcher "instances" share one process and so one CXone client: give it the
-    // aggregate limit that this many Lambda instances would have (serverless.yml: 10/s each).
-    env: { CXONE_RATE_LIMIT_PER_SECOND: String(10 * options.dispatchConcurrency) },
+    // The CXone ceiling is serverless.yml's (cxoneRateLimitPerSecond), one for the tenant, shared by every instance
+    // through the table as deployed.
     log: (line) => stackLog.push(line),
   });
   const table = stack.functions.find((fn) => fn.environment.TABLE_NAME)?.environment.TABLE_NAME ?? '';
