@@ -307,7 +307,7 @@ export function costPerMillionAssignments(inputs: CostInputs): { lines: CostLine
     },
     {
       component: 'DynamoDB writes (on-demand)',
-      perAssignment: `${writeUnits} WRU`,
+      perAssignment: `${Number(writeUnits.toFixed(2))} WRU`,
       usdPerMillion: writeUnits * PRICES.dynamoWriteRequestUnit * million,
     },
     {

@@ -307,6 +307,9 @@ function cxoneCallsPerAssignment(goodput: GoodputResult | undefined) {
   return { calls: DEFAULT_CXONE_CALLS_PER_ASSIGNMENT, source: 'default: §3 not run, its ≤ 1.3 target' };
 }
 
+/** Whole numbers as they are, fractions (the rate budget's claims) to two decimals. */
+const units2 = (value: number) => String(Number(value.toFixed(2)));
+
 function costRows(e2e: E2eResult, service: PackagedService, goodput?: GoodputResult): Row[] {
   const section = '5 cost / 1M assignments';
   const memory = (key: string) => service.functions.find((fn) => fn.key === key)?.memoryMb ?? Number.NaN;
@@ -356,7 +359,7 @@ function costRows(e2e: E2eResult, service: PackagedService, goodput?: GoodputRes
   const before = previousLayoutWriteUnits(inputs, e2e.previousItemBytes);
   const writes = awsCallsPerAssignment(inputs)
     .filter((call) => call.writeUnits > 0 && call.count > 0)
-    .map((call) => `${call.call} ${call.writeUnits * call.count}`)
+    .map((call) => `${call.call} ${units2(call.writeUnits * call.count)}`)
     .join(', ');
   const { items } = inputs;
   const kib = (bytes: number) => formatKiB(bytes);
@@ -385,7 +388,7 @@ function costRows(e2e: E2eResult, service: PackagedService, goodput?: GoodputRes
     {
       section,
       metric: 'DynamoDB write units per assignment',
-      value: `${units.writeUnits} WRU (${writes}); ${units.readUnits} RRU`,
+      value: `${units2(units.writeUnits)} WRU (${writes}); ${units2(units.readUnits)} RRU`,
     },
     {
       section,
@@ -401,7 +404,7 @@ function costRows(e2e: E2eResult, service: PackagedService, goodput?: GoodputRes
     {
       section,
       metric: 'Lambda durations, modelled for AWS',
-      value: `${calls.submit} + ${calls.dispatch} AWS calls × ${model.awsCallMs} ms, ${formatNumber(model.cxoneCallsPerAssignment, 2)} CXone calls (${cxone.source}) × ${model.cxoneCallMs} ms, webhook ${model.webhookMs} ms, CPU ${model.cpuMs} ms → submit ${formatMs(modelled.submitMsPerInvocation)}, dispatch ${formatMs(modelled.dispatchMsPerRecord)}, deliver ${formatMs(modelled.deliverMsPerInvocation)}`,
+      value: `${units2(calls.submit)} + ${units2(calls.dispatch)} AWS calls × ${model.awsCallMs} ms, ${formatNumber(model.cxoneCallsPerAssignment, 2)} CXone calls (${cxone.source}) × ${model.cxoneCallMs} ms, webhook ${model.webhookMs} ms, CPU ${model.cpuMs} ms → submit ${formatMs(modelled.submitMsPerInvocation)}, dispatch ${formatMs(modelled.dispatchMsPerRecord)}, deliver ${formatMs(modelled.deliverMsPerInvocation)}`,
     },
     {
       section,

@@ -149,6 +149,8 @@ export class SharedTenantLimiter implements RequestLimiter {
   throttled(): void {
     const now = this.options.now();
     this.refused.push(now);
+    // Too fast already: the rest of this second's lease would only be refused too (the tokens stay counted).
+    this.lease = [];
     if (this.fallback && now < this.fallback.until) this.fallback.bucket.drain();
     const next = decreasedState(this.view.state, this.params, now, this.refusedShare(now));
     if (!next) return;

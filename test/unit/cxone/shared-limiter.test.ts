@@ -64,6 +64,22 @@ describe('SharedTenantLimiter', () => {
     expect(budget.calls / count).toBeLessThanOrEqual(0.5 + 0.1);
   });
 
+  it('spends no more of its lease after a 429: the next request needs a new claim', async () => {
+    const clock = fakeClock(2_500_000);
+    const budget = new InMemoryRateBudget();
+    const [limiter] = instances(1, budget, clock, { ceiling: 50 });
+    await limiter?.acquire();
+    const claimsBefore = budget.calls;
+    // Without a 429 the next token comes from the lease (no budget call).
+    await limiter?.acquire();
+    expect(budget.calls).toBe(claimsBefore);
+    limiter?.throttled();
+    await Promise.resolve();
+    const afterDecrease = budget.calls;
+    await limiter?.acquire();
+    expect(budget.calls).toBeGreaterThan(afterDecrease);
+  });
+
   it('after a 429 slows every instance, and regains the ceiling while nothing is refused', async () => {
     const clock = fakeClock(3_000_000);
     const budget = new InMemoryRateBudget();
