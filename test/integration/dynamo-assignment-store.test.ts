@@ -2,51 +2,17 @@
 // an assignment's two items, the counter item (also under concurrent first reservations), and items written by the
 // previous layout (desired state inside the assignment and campaign items, plain lists, the counter on the campaign
 // item), which must still read and work.
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamoItemBytes } from '../../bench/dynamo-size.ts';
-import { LOCAL_REGION, type MotoServer, startMoto } from '../../infra/local/moto.ts';
 import { DynamoAssignmentStore } from '../../lib/adapters/dynamo-assignment-store.ts';
 import { buildAssignmentEvent } from '../../lib/wfm/cloudevents.ts';
 import { agent, CAMPAIGN_ID, MORNING, NOON, queuedRecord } from '../support/fixtures.ts';
+import { useMotoTables } from '../support/moto-tables.ts';
 
-let moto: MotoServer;
-let dynamodb: DynamoDBClient;
-let tables = 0;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  dynamodb = new DynamoDBClient({
-    endpoint: moto.url,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-}, 240_000);
-
-afterAll(async () => {
-  dynamodb?.destroy();
-  await moto?.close();
-});
-
-async function newTable(): Promise<string> {
-  const tableName = `assignments-${++tables}`;
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  return tableName;
-}
+const moto = useMotoTables('assignments');
+const newTable = () => moto.newTable();
 
 const desired = {
   agents: Array.from({ length: 20 }, (_, i) => agent(`agent-uuid-${String(i + 1).padStart(3, '0')}`)),
@@ -54,7 +20,7 @@ const desired = {
 const record = { ...queuedRecord('asg-1', desired), enqueuedAt: undefined };
 
 async function itemBytes(tableName: string, pk: string, sk: string): Promise<number> {
-  const out = await dynamodb.send(
+  const out = await moto.dynamodb.send(
     new GetItemCommand({ TableName: tableName, Key: { pk: { S: pk }, sk: { S: sk } } }),
   );
   return out.Item ? dynamoItemBytes(out.Item) : Number.NaN;
@@ -63,7 +29,7 @@ async function itemBytes(tableName: string, pk: string, sk: string): Promise<num
 describe('DynamoAssignmentStore over moto', () => {
   it('round-trips an assignment, its packed desired state and pending events, and the campaign state', async () => {
     const tableName = await newTable();
-    const store = new DynamoAssignmentStore(dynamodb, tableName);
+    const store = new DynamoAssignmentStore(moto.dynamodb, tableName);
     expect(await store.createAssignment(record, { key: 'k-1', bodyHash: 'h-1' })).toEqual({ created: true });
     expect(await store.getAssignment('asg-1')).toEqual(record);
     const state = await store.getCampaignState(CAMPAIGN_ID);
@@ -110,7 +76,7 @@ describe('DynamoAssignmentStore over moto', () => {
 
   it('keeps every item a write touches after the submission small: status and campaign ≤ 1 KB, counter tiny', async () => {
     const tableName = await newTable();
-    const store = new DynamoAssignmentStore(dynamodb, tableName);
+    const store = new DynamoAssignmentStore(moto.dynamodb, tableName);
     await store.createAssignment(record);
     await store.recordApplied(
       CAMPAIGN_ID,
@@ -132,8 +98,8 @@ describe('DynamoAssignmentStore over moto', () => {
 
   it('gives two dispatches that reserve a new campaign’s first numbers at once disjoint ranges', async () => {
     const tableName = await newTable();
-    const a = new DynamoAssignmentStore(dynamodb, tableName);
-    const b = new DynamoAssignmentStore(dynamodb, tableName);
+    const a = new DynamoAssignmentStore(moto.dynamodb, tableName);
+    const b = new DynamoAssignmentStore(moto.dynamodb, tableName);
     await a.createAssignment(record);
     const firsts = await Promise.all([a.reserveSequence(CAMPAIGN_ID, 3), b.reserveSequence(CAMPAIGN_ID, 3)]);
     expect(firsts.sort((x, y) => x - y)).toEqual([1, 4]);
@@ -142,7 +108,9 @@ describe('DynamoAssignmentStore over moto', () => {
 
   it('reads and continues items of the previous layout', async () => {
     const tableName = await newTable();
-    const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+    const doc = DynamoDBDocumentClient.from(moto.dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     const lastApplied = {
       assignmentId: 'asg-1',
       assignments: [{ userId: 'agent-uuid-001', isActive: true, proficiency: 1 }],
@@ -179,7 +147,7 @@ describe('DynamoAssignmentStore over moto', () => {
         },
       }),
     );
-    const store = new DynamoAssignmentStore(dynamodb, tableName);
+    const store = new DynamoAssignmentStore(moto.dynamodb, tableName);
     expect(await store.getAssignment('asg-1')).toEqual(old);
     expect(await store.getCampaignState(CAMPAIGN_ID)).toEqual({
       campaignId: CAMPAIGN_ID,

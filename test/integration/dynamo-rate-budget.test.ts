@@ -1,54 +1,19 @@
 // The SharedRateBudget contract on the DynamoDB adapter over moto, and two CXone-client limiters sharing it that
 // never exceed the ceiling together.
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LOCAL_REGION, type MotoServer, startMoto } from '../../infra/local/moto.ts';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { expect, it } from 'vitest';
 import { DynamoRateBudget } from '../../lib/adapters/dynamo-rate-budget.ts';
 import { leaseSize } from '../../lib/cxone/rate-budget.ts';
 import { SharedTenantLimiters } from '../../lib/cxone/shared-limiter.ts';
+import { useMotoTables } from '../support/moto-tables.ts';
 import { rateBudgetContract } from '../support/rate-budget-contract.ts';
 
-let moto: MotoServer;
-let dynamodb: DynamoDBClient;
-let tables = 0;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  dynamodb = new DynamoDBClient({
-    endpoint: moto.url,
-    region: LOCAL_REGION,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-}, 240_000);
-
-afterAll(async () => {
-  dynamodb?.destroy();
-  await moto?.close();
-});
-
-/** A table keyed like infra/table.yml. */
-async function createTable(): Promise<string> {
-  const tableName = `rate-${++tables}`;
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  return tableName;
-}
+const moto = useMotoTables('rate');
+const createTable = () => moto.newTable();
 
 rateBudgetContract(
   'DynamoRateBudget over moto',
-  async () => new DynamoRateBudget(dynamodb, await createTable()),
+  async () => new DynamoRateBudget(moto.dynamodb, await createTable()),
 );
 
 it('two instances sharing the budget never exceed the ceiling together', async () => {
@@ -56,7 +21,7 @@ it('two instances sharing the budget never exceed the ceiling together', async (
   const ceiling = 20;
   const instance = () =>
     new SharedTenantLimiters({
-      budget: new DynamoRateBudget(dynamodb, tableName),
+      budget: new DynamoRateBudget(moto.dynamodb, tableName),
       ceiling,
       instances: 2,
       now: Date.now,
@@ -83,7 +48,7 @@ it('two instances sharing the budget never exceed the ceiling together', async (
   }
   expect(sent.length).toBeGreaterThanOrEqual(0.8 * ceiling * 3);
   // Each slot's counter, shared by both, stopped at the ceiling.
-  const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: tableName }));
+  const { Items = [] } = await moto.dynamodb.send(new ScanCommand({ TableName: tableName }));
   const slots = Items.filter((item) => item.sk?.S?.startsWith('S#'));
   expect(slots.length).toBeGreaterThanOrEqual(3);
   for (const item of slots) expect(Number(item.used?.N)).toBeLessThanOrEqual(ceiling);
