@@ -20,7 +20,7 @@ import {
   deliverMessage,
   fanOutAll,
 } from '../lib/app/webhook-delivery.ts';
-import { isDelivery, type WfmQueueMessage, WfmQueueMessageSchema } from '../lib/app/webhook-model.ts';
+import { isDelivery, type WfmDeliveryMessage, WfmQueueMessageSchema } from '../lib/app/webhook-model.ts';
 import type { WebhookSender } from '../lib/app/webhook-ports.ts';
 import { addIssue } from '../lib/domain/zod.ts';
 import { retryDelaySeconds } from '../lib/retry/redelivery.ts';
@@ -127,12 +127,11 @@ function senderFor(context: Context): WebhookSender {
   };
 }
 
-async function handleMessage(record: SQSRecord, message: WfmQueueMessage, context: Context): Promise<void> {
-  // Fan-out messages are handled together before the batch (fanOutRecords); one can only get here through a retry.
-  if (!isDelivery(message)) {
-    await fanOutAll(fanOutDeps, [message.event]);
-    return;
-  }
+async function handleMessage(
+  record: SQSRecord,
+  message: WfmDeliveryMessage,
+  context: Context,
+): Promise<void> {
   const attempt = Number(record.attributes.ApproximateReceiveCount);
   const result = await deliverMessage({ ...deliverDeps, sender: senderFor(context) }, message, attempt);
   const endpoint = 'endpointId' in message ? message.endpointId : message.endpoint;
@@ -154,15 +153,15 @@ async function handleMessage(record: SQSRecord, message: WfmQueueMessage, contex
   }
 }
 
-async function handleRecord(record: SQSRecord, context: Context): Promise<void> {
-  let message: WfmQueueMessage;
-  try {
-    message = parseRecordBody(record, WfmQueueMessageSchema);
-  } catch (error) {
-    if (!(error instanceof PoisonMessageError)) throw error;
-    // No receive can make it readable: to the dead-letter queue at once.
-    logger.error('WFM delivery message unreadable', { messageId: record.messageId, error });
-    await deadLetters.send(record.body, error.message);
+/** One delivery message, or one no receive can make readable (to the dead-letter queue at once). */
+async function handleRecord(
+  record: SQSRecord,
+  message: WfmDeliveryMessage | PoisonMessageError,
+  context: Context,
+): Promise<void> {
+  if (message instanceof PoisonMessageError) {
+    logger.error('WFM delivery message unreadable', { messageId: record.messageId, error: message });
+    await deadLetters.send(record.body, message.message);
     return;
   }
   try {
@@ -178,19 +177,19 @@ async function handleRecord(record: SQSRecord, context: Context): Promise<void> 
   }
 }
 
-/** The batch's readable fan-out messages (events from the dispatcher), apart from everything else. */
-function splitFanOuts(records: readonly SQSRecord[]) {
+/** The batch, each body parsed once: its fan-out messages (events from the dispatcher) apart from the rest. */
+function parseBatch(records: readonly SQSRecord[]) {
   const fanOuts: Array<{ record: SQSRecord; event: WfmEvent }> = [];
-  const others: SQSRecord[] = [];
+  const others = new Map<string, WfmDeliveryMessage | PoisonMessageError>();
   for (const record of records) {
-    let message: WfmQueueMessage | undefined;
     try {
-      message = parseRecordBody(record, WfmQueueMessageSchema);
-    } catch {
-      // handleRecord dead-letters it with the reason.
+      const message = parseRecordBody(record, WfmQueueMessageSchema);
+      if (isDelivery(message)) others.set(record.messageId, message);
+      else fanOuts.push({ record, event: message.event });
+    } catch (error) {
+      if (!(error instanceof PoisonMessageError)) throw error;
+      others.set(record.messageId, error);
     }
-    if (message && !isDelivery(message)) fanOuts.push({ record, event: message.event });
-    else others.push(record);
   }
   return { fanOuts, others };
 }
@@ -224,12 +223,14 @@ async function fanOutRecords(fanOuts: ReadonlyArray<{ record: SQSRecord; event: 
 
 async function deliver(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   metrics.addMetric('WebhookRecords', MetricUnit.Count, event.Records.length);
-  const { fanOuts, others } = splitFanOuts(event.Records);
+  const { fanOuts, others } = parseBatch(event.Records);
   const fanOutFailures = await fanOutRecords(fanOuts);
-  if (others.length === 0) return { batchItemFailures: fanOutFailures };
+  const rest = event.Records.filter((record) => others.has(record.messageId));
+  if (rest.length === 0) return { batchItemFailures: fanOutFailures };
   const response = await processPartialResponse(
-    { Records: others },
-    (record: SQSRecord) => handleRecord(record, context),
+    { Records: rest },
+    (record: SQSRecord) =>
+      handleRecord(record, others.get(record.messageId) as WfmDeliveryMessage | PoisonMessageError, context),
     processor,
     { context, throwOnFullBatchFailure: false },
   );
